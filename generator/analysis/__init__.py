@@ -1,0 +1,1 @@
+"""Stage 2: pure analysis of a snapshot and its history (ranks, deltas, shares, targets)."""

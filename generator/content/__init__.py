@@ -1,0 +1,1 @@
+"""Stage 4: document content, built from one Jinja template per document kind."""

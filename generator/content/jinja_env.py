@@ -1,0 +1,49 @@
+"""The one place where the Jinja environment for document wording is built.
+
+Templates are edited by legal staff and reviewed, not trusted as code: the environment is
+sandboxed (no access to Python internals), undefined variables are errors, and markup output is
+autoescaped so a unit named `A & <B>` cannot break the document.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from generator import formatting
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+FILTERS = {
+    "score": formatting.score,
+    "count": formatting.count,
+    "percent": formatting.percent,
+    "share": formatting.share,
+    "change": formatting.change,
+    "number": formatting.number,
+    "short_date": formatting.short_date,
+    "cutoff_time": formatting.cutoff_time,
+}
+
+
+def build_environment(search_path: Path | None = None, autoescape: bool = True) -> ImmutableSandboxedEnvironment:
+    """A sandboxed environment with the project's filters; `autoescape` for markup templates."""
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(search_path or TEMPLATES_DIR)),
+        undefined=StrictUndefined,
+        autoescape=autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+@lru_cache(maxsize=4)
+def text_environment() -> ImmutableSandboxedEnvironment:
+    """A sandboxed environment for short plain-text snippets (rule texts); no autoescape."""
+    return build_environment(autoescape=False)

@@ -1,0 +1,72 @@
+"""The project's own error family.
+
+Only these are shown to users as plain messages with exit status 2; anything else is a bug and
+is reported with exit status 1 (traceback saved to a file, not thrown at the user).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in an input file: `FILE:ROW:COLUMN: message`."""
+
+    file: str
+    message: str
+    row: int | str | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(str(self.row))
+        if self.column is not None:
+            where.append(self.column)
+        return f"{':'.join(where)}: {self.message}"
+
+
+class CongvanError(Exception):
+    """Base of every expected (user-facing) error. Messages are Vietnamese."""
+
+    category = "lỗi"
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = tuple(problems)
+
+    def lines(self) -> list[str]:
+        """The message followed by one line per located problem."""
+        return [self.message, *(str(p) for p in self.problems)]
+
+
+class SnapshotError(CongvanError):
+    """The snapshot file cannot be read or does not satisfy the contract."""
+
+    category = "số liệu"
+
+
+class ConfigError(CongvanError):
+    """An issuer profile, rule file or other configuration is wrong or missing."""
+
+    category = "cấu hình"
+
+
+class TemplateError(CongvanError):
+    """A template is malformed, unsafe, touches an unknown variable, or is not approved."""
+
+    category = "mẫu văn bản"
+
+
+class RenderError(CongvanError):
+    """A document could not be rendered to DOCX or PDF."""
+
+    category = "kết xuất"
+
+
+class UsageError(CongvanError):
+    """A command-line option is wrong."""
+
+    category = "tham số"

@@ -1,0 +1,84 @@
+"""Vietnamese number and date formatting, in one place.
+
+Babel's `vi` locale gives the separators (decimal comma, dot for thousands). Rounding is ours:
+half-up, applied with Decimal before Babel sees the number, because Babel rounds half to even
+and its percent pattern drops decimals.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+
+LOCALE = "vi"
+
+
+def round_half_up(value: Decimal | int | float, places: int) -> Decimal:
+    """Round to `places` decimals, ties away from zero (50,725 → 50,73)."""
+    exponent = Decimal(1).scaleb(-places)
+    return Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def _pattern(places: int, trim: bool) -> str:
+    if places <= 0:
+        return "#,##0"
+    return "#,##0." + ("#" if trim else "0") * places
+
+
+def number(value: Decimal | int | float, places: int = 2, trim: bool = False) -> str:
+    """A decimal number: number(Decimal("58.86")) → "58,86"; trim=True drops trailing zeros (8,1)."""
+    rounded = round_half_up(value, places)
+    return format_decimal(rounded, format=_pattern(places, trim), locale=LOCALE)
+
+
+def score(value: Decimal | int | float) -> str:
+    """A score with two decimals, as the portal publishes it: "50,72"."""
+    return number(value, 2)
+
+
+def count(value: int) -> str:
+    """An integer count with thousands dots: "24.130"."""
+    return format_decimal(int(value), format="#,##0", locale=LOCALE)
+
+
+def percent(value: Decimal | int | float, places: int = 1) -> str:
+    """A value already in percent (0-100): percent(44.83) → "44,8%"."""
+    return number(value, places) + "%"
+
+
+def share(fraction: Decimal | int | float, places: int = 1) -> str:
+    """A fraction (0-1) as percent: share(24130/53828) → "44,8%"."""
+    return percent(Decimal(str(fraction)) * 100, places)
+
+
+def change(value: Decimal | int | float, places: int = 2) -> str:
+    """The size of a change without its sign, trailing zeros trimmed: 8.10 → "8,1", 1.61 → "1,61"."""
+    return number(abs(Decimal(str(value))), places, trim=True)
+
+
+def two_digit_month(month: int) -> str:
+    """NĐ 30: months 1 and 2 take a leading zero, the others do not."""
+    return f"{month:02d}" if month < 3 else str(month)
+
+
+def two_digit_day(day: int) -> str:
+    """NĐ 30: days below 10 take a leading zero."""
+    return f"{day:02d}"
+
+
+def nd30_date(place: str, year: int, month: int, day: int | None) -> str:
+    """The date line: "Hà Nội, ngày 06 tháng 8 năm 2024"; day None leaves room for the clerk."""
+    day_text = two_digit_day(day) if day is not None else "     "
+    return f"{place}, ngày {day_text} tháng {two_digit_month(month)} năm {year}"
+
+
+def short_date(value: date) -> str:
+    """Short date as in dispatches: "02/8/2024", "05/01/2020"."""
+    return f"{two_digit_day(value.day)}/{two_digit_month(value.month)}/{value.year}"
+
+
+def cutoff_time(value: datetime) -> str:
+    """When data was read: "10h00 ngày 02/8/2024"."""
+    return f"{value.hour:02d}h{value.minute:02d} ngày {short_date(value)}"

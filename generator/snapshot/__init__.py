@@ -1,0 +1,1 @@
+"""Stage 1: read and validate a snapshot file into a typed, immutable value."""
