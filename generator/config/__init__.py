@@ -1,0 +1,1 @@
+"""Configuration files (issuer profiles) and the YAML reading they share with rule files."""
