@@ -1,0 +1,215 @@
+"""The analysis stage: ranks, deltas, weakest groups, overdue shares and target checks.
+
+Pure: takes validated snapshots and configured targets, returns an immutable Analysis. No I/O,
+no formatting and no rounding (the formatting layer rounds half-up when it writes numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from generator.analysis.model import (
+    Analysis,
+    AuthorityAnalysis,
+    Delta,
+    GroupShare,
+    KindRanking,
+    Target,
+    TargetCheck,
+    UnitAnalysis,
+)
+from generator.snapshot.model import GROUPS, Period, Snapshot, UnitKind, UnitResult
+
+# The two comparisons of a dispatch: "so với tháng 6/2024" and "so với tháng 5/2024" (for July).
+PREVIOUS_MONTH = -1
+MONTH_BEFORE = -2
+
+
+def analyse(
+    snapshot: Snapshot, earlier: Mapping[Period, Snapshot], targets: Sequence[Target]
+) -> Analysis:
+    """Analyse one snapshot against earlier snapshots of the same authority (keyed by period)."""
+    period = snapshot.meta.period
+    history = {p: s for p, s in earlier.items() if p < period}
+    overdue_total = snapshot.overdue_total
+    ranks = _competition_ranks(snapshot.units)
+    ranked_counts = _ranked_counts(snapshot.units)
+    most_overdue_unit = _most_overdue(snapshot.units)
+
+    units = tuple(
+        _analyse_unit(
+            unit,
+            rank=ranks.get(index),
+            ranked_count=ranked_counts.get(unit.kind, 0),
+            period=period,
+            history=history,
+            overdue_total=overdue_total,
+            holds_most_overdue=index == most_overdue_unit,
+            targets=targets,
+        )
+        for index, unit in enumerate(snapshot.units)
+    )
+    return Analysis(
+        authority=_analyse_authority(snapshot, history, overdue_total),
+        units=units,
+        by_kind=_by_kind(units),
+        most_overdue=units[most_overdue_unit] if most_overdue_unit is not None else None,
+        history_periods=tuple(sorted(history)),
+        targets=tuple(targets),
+    )
+
+
+def weakest_group(scores: Sequence[Decimal | None]) -> GroupShare | None:
+    """The group with the lowest score as a share of its maximum; ties go to the first in GROUPS.
+
+    Groups without data are left out; None when no group has data.
+    """
+    weakest: GroupShare | None = None
+    for group, score in zip(GROUPS, scores):
+        if score is None:
+            continue
+        share = score / group.max_score
+        if weakest is None or share < weakest.share:
+            weakest = GroupShare(group=group, score=score, share=share)
+    return weakest
+
+
+def excluded_reason(unit: UnitResult) -> str | None:
+    """Why a unit has no total and no rank (Vietnamese), or None when it has both."""
+    missing = unit.missing_groups
+    if not missing:
+        return None
+    if len(missing) == 1:
+        return f"Thiếu số liệu nhóm {missing[0].label}"
+    # Group labels contain commas ("Công khai, minh bạch"), so several are separated by semicolons.
+    return "Thiếu số liệu các nhóm: " + "; ".join(g.label for g in missing)
+
+
+def _analyse_authority(
+    snapshot: Snapshot, history: Mapping[Period, Snapshot], overdue_total: int | None
+) -> AuthorityAnalysis:
+    meta = snapshot.meta
+
+    def delta(offset: int) -> Delta | None:
+        earlier = history.get(meta.period.shift(offset))
+        if earlier is None:
+            return None
+        return _delta(earlier.meta.period, earlier.meta.score, meta.score)
+
+    return AuthorityAnalysis(
+        name=meta.authority_name,
+        code=meta.authority_code,
+        period=meta.period,
+        cutoff=meta.cutoff,
+        total=meta.score,
+        rank=meta.rank,
+        ranked_count=meta.ranked_count,
+        delta_previous=delta(PREVIOUS_MONTH),
+        delta_before=delta(MONTH_BEFORE),
+        weakest_group=weakest_group(meta.groups),
+        overdue_total=overdue_total,
+        source=meta.source,
+        source_url=meta.source_url,
+    )
+
+
+def _analyse_unit(
+    unit: UnitResult,
+    *,
+    rank: int | None,
+    ranked_count: int,
+    period: Period,
+    history: Mapping[Period, Snapshot],
+    overdue_total: int | None,
+    holds_most_overdue: bool,
+    targets: Sequence[Target],
+) -> UnitAnalysis:
+    total = unit.total
+    return UnitAnalysis(
+        unit=unit,
+        total=total,
+        rank=rank,
+        ranked_count=ranked_count,
+        delta_previous=_unit_delta(unit, total, history.get(period.shift(PREVIOUS_MONTH))),
+        delta_before=_unit_delta(unit, total, history.get(period.shift(MONTH_BEFORE))),
+        weakest_group=weakest_group(unit.groups),
+        overdue_share=_overdue_share(unit.overdue, overdue_total),
+        holds_most_overdue=holds_most_overdue,
+        targets=tuple(TargetCheck(target=t, actual=unit.rate(t.figure)) for t in targets),
+        excluded_reason=excluded_reason(unit),
+    )
+
+
+def _delta(period: Period, previous: Decimal, current: Decimal) -> Delta:
+    return Delta(period=period, previous=previous, change=current - previous)
+
+
+def _unit_delta(unit: UnitResult, total: Decimal | None, earlier: Snapshot | None) -> Delta | None:
+    """Change since an earlier month; None when either month has no total for the unit."""
+    if total is None or earlier is None:
+        return None
+    for old in earlier.units:
+        if old.code == unit.code:
+            old_total = old.total
+            return None if old_total is None else _delta(earlier.meta.period, old_total, total)
+    return None
+
+
+def _overdue_share(overdue: int | None, overdue_total: int | None) -> Decimal | None:
+    if overdue is None or not overdue_total:
+        return None
+    return Decimal(overdue) / Decimal(overdue_total)
+
+
+def _competition_ranks(units: Sequence[UnitResult]) -> dict[int, int]:
+    """Rank (1, 2, 2, 4) within each kind by descending total, keyed by the unit's index."""
+    ranks: dict[int, int] = {}
+    for index, unit in enumerate(units):
+        total = unit.total
+        if total is None:
+            continue
+        better = sum(
+            1
+            for other in units
+            if other.kind is unit.kind and other.total is not None and other.total > total
+        )
+        ranks[index] = better + 1
+    return ranks
+
+
+def _ranked_counts(units: Sequence[UnitResult]) -> dict[UnitKind, int]:
+    counts: dict[UnitKind, int] = {}
+    for unit in units:
+        if unit.total is not None:
+            counts[unit.kind] = counts.get(unit.kind, 0) + 1
+    return counts
+
+
+def _most_overdue(units: Sequence[UnitResult]) -> int | None:
+    """Index of the unit with the most overdue dossiers (first in file order on a tie).
+
+    None when no unit reports an overdue count above zero: "the most" of nothing says nothing.
+    """
+    best: int | None = None
+    for index, unit in enumerate(units):
+        if unit.overdue is None or unit.overdue <= 0:
+            continue
+        if best is None or unit.overdue > (units[best].overdue or 0):
+            best = index
+    return best
+
+
+def _by_kind(units: Sequence[UnitAnalysis]) -> tuple[KindRanking, ...]:
+    rankings = []
+    for kind in UnitKind:
+        of_kind = [u for u in units if u.kind is kind]
+        if not of_kind:
+            continue
+        # sorted() is stable, so units sharing a rank keep their file order.
+        ranked = tuple(
+            sorted((u for u in of_kind if u.rank is not None), key=lambda u: u.rank or 0)
+        )
+        unranked = tuple(u for u in of_kind if u.rank is None)
+        rankings.append(KindRanking(kind=kind, ranked=ranked, unranked=unranked))
+    return tuple(rankings)
