@@ -1,0 +1,175 @@
+"""Issuer profiles: everything that belongs to one authority (names, signer, recipients, targets).
+
+One YAML file per authority under `profiles/`. Nothing authority-specific lives in code: another
+province works by adding a profile.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from generator.analysis.model import Target
+from generator.config.yamlfile import YamlDocument, load_yaml
+from generator.errors import ConfigError, Problem
+from generator.render.base import Layout
+from generator.snapshot.model import RATE_FIELDS, SnapshotMeta
+from generator.textfold import fold
+
+PROFILES_DIR = Path(__file__).resolve().parents[2] / "profiles"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MatchRule(_Strict):
+    """How a snapshot's authority is recognised: its portal code, or one of its names."""
+
+    codes: tuple[str, ...] = Field(default=(), description="Mã cơ quan trên Cổng (ví dụ H26)")
+    names: tuple[str, ...] = Field(default=(), description="Các tên cơ quan như Cổng ghi")
+
+
+class Issuer(_Strict):
+    """The issuing body as it appears in the header and in the text."""
+
+    parent_body: tuple[str, ...] = Field(default=(), description="Tên cơ quan chủ quản (nếu có), chữ in hoa")
+    issuing_body: tuple[str, ...] = Field(description="Tên cơ quan ban hành, chữ in hoa, mỗi dòng một mục")
+    self_name: str = Field(description="Cách văn bản tự gọi cơ quan ban hành, ví dụ “Ủy ban nhân dân Thành phố”")
+    short_name: str = Field(description="Tên viết gọn dùng trong phụ lục, ví dụ “UBND Thành phố”")
+    area_term: str = Field(description="Cách gọi địa bàn, ví dụ “Thành phố” hoặc “Tỉnh”")
+    place: str = Field(description="Địa danh ghi ở dòng ngày tháng, ví dụ “Hà Nội”")
+    symbol: str = Field(description="Ký hiệu văn bản, ví dụ “UBND-KSTTHC”")
+    drafting_unit: str = Field(description="Viết tắt đơn vị soạn thảo, ví dụ “KSTTHC”")
+    peer_label: str = Field(default="tỉnh, thành phố", description="Nhóm được xếp hạng cùng, ví dụ “tỉnh, thành phố”")
+
+    @field_validator("symbol")
+    @classmethod
+    def _no_spaces_in_symbol(cls, value: str) -> str:
+        if " " in value.strip() or not value.strip():
+            raise ValueError("ký hiệu văn bản không được có dấu cách (NĐ 30: “UBND-KSTTHC”)")
+        return value.strip()
+
+
+class SignerConfig(_Strict):
+    authority_lines: tuple[str, ...] = Field(description="Quyền hạn ký, ví dụ “TM. ỦY BAN NHÂN DÂN”, “KT. CHỦ TỊCH”")
+    title_lines: tuple[str, ...] = Field(description="Chức vụ người ký, ví dụ “PHÓ CHỦ TỊCH”")
+    name: str = Field(default="", description="Họ và tên người ký (để trống để văn thư điền)")
+
+
+class DocumentConfig(_Strict):
+    """Per document kind: who receives it and the "Nơi nhận" list."""
+
+    recipients: tuple[str, ...] = Field(default=(), description="Kính gửi (để trống với thông báo gửi từng đơn vị)")
+    copies_to: tuple[str, ...] = Field(description="Nơi nhận, dòng đầu “Như trên”, dòng cuối “Lưu: VT, ...”")
+
+
+class TargetConfig(_Strict):
+    id: str
+    figure: str
+    minimum: Decimal = Field(ge=0, le=100)
+    label: str
+
+    @field_validator("figure")
+    @classmethod
+    def _known_figure(cls, value: str) -> str:
+        if value not in RATE_FIELDS:
+            raise ValueError(f"chỉ tiêu “{value}” không có trong số liệu; dùng một trong: {', '.join(RATE_FIELDS)}")
+        return value
+
+
+class LayoutConfig(_Strict):
+    """Page margins (mm) and sizes (pt), within the ranges of NĐ 30/2020."""
+
+    margin_top_mm: float = Field(default=20, ge=20, le=25)
+    margin_bottom_mm: float = Field(default=20, ge=20, le=25)
+    margin_left_mm: float = Field(default=30, ge=30, le=35)
+    margin_right_mm: float = Field(default=15, ge=15, le=20)
+    body_size_pt: float = Field(default=14, ge=13, le=14)
+    line_spacing: float = Field(default=1.15, ge=1.0, le=1.5)
+
+
+class Profile(_Strict):
+    """One authority's profile."""
+
+    id: str
+    match: MatchRule
+    issuer: Issuer
+    signer: SignerConfig
+    documents: dict[str, DocumentConfig]
+    layout: LayoutConfig = LayoutConfig()
+    targets: dict[int, tuple[TargetConfig, ...]] = Field(default_factory=dict, description="Chỉ tiêu theo năm")
+    motto_country: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    motto: str = "Độc lập - Tự do - Hạnh phúc"
+
+    def targets_for(self, year: int) -> tuple[Target, ...]:
+        """The targets configured for `year` (the latest earlier year's when that year has none)."""
+        years = sorted(y for y in self.targets if y <= year)
+        if not years:
+            return ()
+        return tuple(Target(t.id, t.figure, t.minimum, t.label) for t in self.targets[years[-1]])
+
+    def document(self, kind: str) -> DocumentConfig:
+        try:
+            return self.documents[kind]
+        except KeyError:
+            raise ConfigError(f"Hồ sơ cơ quan “{self.id}” chưa khai báo mục documents.{kind}") from None
+
+    def to_layout(self) -> Layout:
+        return Layout(**self.layout.model_dump())
+
+    def matches(self, meta: SnapshotMeta) -> bool:
+        if meta.authority_code and meta.authority_code.strip().upper() in {c.upper() for c in self.match.codes}:
+            return True
+        return fold(meta.authority_name) in {fold(n) for n in self.match.names}
+
+
+def load_profile(path: Path) -> Profile:
+    """Load and validate one profile; every problem is reported with FILE:LINE."""
+    document = load_yaml(path, "hồ sơ cơ quan")
+    if not isinstance(document.data, dict):
+        raise ConfigError("Hồ sơ cơ quan phải là một bảng khóa - giá trị", (Problem(str(path), "không có nội dung", row=1),))
+    try:
+        return Profile.model_validate(document.data)
+    except ValidationError as exc:
+        raise ConfigError(f"Hồ sơ cơ quan {path} không hợp lệ", _problems(document, exc)) from None
+
+
+def _problems(document: YamlDocument, exc: ValidationError) -> tuple[Problem, ...]:
+    problems = []
+    for error in exc.errors():
+        location = tuple(error["loc"])
+        key = ".".join(str(p) for p in location)
+        problems.append(document.problem(location, f"{key}: {_vietnamese(error)}"))
+    return tuple(problems)
+
+
+def _vietnamese(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "thiếu mục bắt buộc"
+    if kind == "extra_forbidden":
+        return "mục không được biết tới (kiểm tra chính tả)"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        limit = error.get("ctx", {})
+        return f"giá trị {error.get('input')!r} nằm ngoài khoảng cho phép {limit}"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    return f"giá trị không hợp lệ ({error['msg']})"
+
+
+def find_profile(meta: SnapshotMeta, directory: Path = PROFILES_DIR) -> Profile:
+    """The profile whose match rule recognises the snapshot's authority; ConfigError when none does."""
+    candidates = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    for path in candidates:
+        profile = load_profile(path)
+        if profile.matches(meta):
+            return profile
+    code = f" (mã {meta.authority_code})" if meta.authority_code else ""
+    raise ConfigError(
+        f"Không có hồ sơ cơ quan nào ứng với “{meta.authority_name}”{code} trong {directory}. "
+        "Hãy chỉ định tệp bằng --profile hoặc thêm một hồ sơ mới."
+    )

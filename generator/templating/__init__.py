@@ -1,0 +1,1 @@
+"""Template registry: manifests, approval status, review (for legal reviewers)."""
