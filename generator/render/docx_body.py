@@ -1,0 +1,129 @@
+"""Body blocks as WordprocessingML: paragraphs with emphasis, bordered tables, annexes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from generator.content.model import Annex, Block, Cell, Paragraph, Table
+from generator.errors import RenderError
+from generator.render import docx_styles as st
+from generator.render.docx_xml import cell, jc, paragraph, row, run, table
+
+# From this many columns on, a table uses the 11 pt cell style so figures fit their columns.
+DENSE_COLUMNS = 8
+# Space (twips) between a table and the paragraph after it; the body style only has space after.
+_GAP_AFTER_TABLE = 120
+
+
+def body_paragraph(block: Paragraph, space_before: int | None = None) -> str:
+    """A "CV Body" paragraph; only deviations from the style (no indent, other alignment) are direct."""
+    runs = "".join(run(span.text, bold=span.bold, italic=span.italic) for span in block.spans)
+    return paragraph(
+        st.style_id(st.BODY),
+        runs,
+        space_before=space_before,
+        first_line=None if block.indent else 0,
+        align=None if block.align == "justify" else jc(block.align),
+    )
+
+
+def scaled_widths(weights: Sequence[float], total: int) -> tuple[int, ...]:
+    """Relative column weights scaled to `total` twips; rounding goes to the last column."""
+    if not weights or any(w <= 0 for w in weights):
+        raise RenderError("Bảng có độ rộng cột không hợp lệ (phải là các số dương).")
+    scale = total / sum(weights)
+    widths = [round(w * scale) for w in weights[:-1]]
+    return (*widths, total - sum(widths))
+
+
+def _cell_xml(content: Cell, width: int, span: int, merge: str | None, style: str, header: bool) -> str:
+    align = "center" if header else content.align
+    text = paragraph(style, run(content.text, bold=content.bold or header),
+                     align=None if align == "left" else jc(align))
+    return cell(width, text, span=span, merge=merge, valign="center")
+
+
+def _continuation_xml(width: int, span: int, style: str) -> str:
+    return cell(width, paragraph(style), span=span, merge="continue", valign="center")
+
+
+def _rows_xml(rows: Iterable[Sequence[Cell]], widths: Sequence[int], style: str, *, header: bool,
+              covered: dict[int, tuple[int, int]]) -> list[str]:
+    """Rows placed on the column grid as in HTML: a rowspan covers the same columns below it.
+
+    `covered` maps a start column to (rows still covered, colspan) and carries across calls so a
+    header cell may span into the body.
+    """
+    columns = len(widths)
+    result = []
+    for number, cells in enumerate(rows, start=1):
+        pieces: list[str] = []
+        pending = iter(cells)
+        column = 0
+        while column < columns:
+            if column in covered:
+                left, span = covered[column]
+                pieces.append(_continuation_xml(sum(widths[column:column + span]), span, style))
+                if left == 1:
+                    del covered[column]
+                else:
+                    covered[column] = (left - 1, span)
+                column += span
+                continue
+            content = next(pending, None)
+            if content is None:  # a short row: pad with empty cells so the grid stays rectangular
+                content = Cell("")
+            span = max(1, min(content.colspan, columns - column))
+            merge = None
+            if content.rowspan > 1:
+                covered[column] = (content.rowspan - 1, span)
+                merge = "restart"
+            pieces.append(_cell_xml(content, sum(widths[column:column + span]), span, merge, style, header))
+            column += span
+        if next(pending, None) is not None:
+            raise RenderError(f"Bảng có hàng thứ {number} nhiều ô hơn số cột ({columns}).")
+        result.append(row(pieces, header=header, cant_split=True))
+    return result
+
+
+def table_block(block: Table, text_width: int) -> str:
+    """A bordered "CV Table" spanning the text width; header rows bold, centred, repeated per page."""
+    caption = paragraph(st.style_id(st.TABLE_CAPTION), run(block.caption)) if block.caption else ""
+    if not block.header and not block.rows:  # Word rejects a w:tbl without rows
+        return caption
+    widths = scaled_widths(block.widths, text_width)
+    style = st.style_id(st.TABLE_TEXT_DENSE if len(widths) >= DENSE_COLUMNS else st.TABLE_TEXT)
+    covered: dict[int, tuple[int, int]] = {}
+    rows = _rows_xml(block.header, widths, style, header=True, covered=covered)
+    rows += _rows_xml(block.rows, widths, style, header=False, covered=covered)
+    return caption + table(st.style_id(st.TABLE), widths, rows)
+
+
+def blocks_xml(blocks: Iterable[Block], text_width: int) -> str:
+    """Body blocks in order, kept apart after a table (Word would fuse two adjacent tables)."""
+    parts = []
+    after_table = False
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(body_paragraph(block, space_before=_GAP_AFTER_TABLE if after_table else None))
+            after_table = False
+        elif isinstance(block, Table):
+            if after_table:
+                parts.append(paragraph(st.style_id(st.BODY)))
+            parts.append(table_block(block, text_width))
+            after_table = True
+        else:
+            raise RenderError(f"Khối nội dung không được hỗ trợ: {type(block).__name__}.")
+    return "".join(parts)
+
+
+def annex_xml(annex: Annex, text_width: int) -> str:
+    """The annex heading, upper-case title, italic subtitle, then its blocks."""
+    parts = [
+        paragraph(st.style_id(st.ANNEX_HEADING), run(annex.heading)),
+        paragraph(st.style_id(st.ANNEX_TITLE), run(annex.title)),
+    ]
+    if annex.subtitle:
+        parts.append(paragraph(st.style_id(st.ANNEX_SUBTITLE), run(annex.subtitle)))
+    parts.append(blocks_xml(annex.blocks, text_width))
+    return "".join(parts)
