@@ -1,0 +1,181 @@
+"""Condition values (the parsed `when:` of a rule) and how they hold for one unit.
+
+Conditions are immutable trees built by the loader; they never run code from the rule file. A
+figure that reads None makes every comparison on it false; top/bottom leave such units out.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Union
+
+from generator.analysis.model import Analysis, Target, UnitAnalysis
+from generator.directives.figures import FIGURES, FigureValue
+from generator.snapshot.model import UnitKind
+
+OPERATORS: dict[str, Callable[[object, object], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+class Scope(str, Enum):
+    """Which units a top/bottom condition compares a unit with."""
+
+    KIND = "kind"  # units of the same kind (sở, ban, ngành with sở, ban, ngành ...)
+    ALL = "all"  # every unit of the authority
+
+
+class Direction(str, Enum):
+    TOP = "top"  # the highest values
+    BOTTOM = "bottom"  # the lowest values
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """`{figure: overdue_share, op: ">=", value: 0.2}`."""
+
+    figure: str
+    op: str
+    value: Decimal | int | bool
+    line: int = field(default=0, compare=False)
+
+    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+        actual = FIGURES[self.figure].value_of(unit)
+        return actual is not None and OPERATORS[self.op](actual, self.value)
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """`{all: [...]}`: every condition holds."""
+
+    conditions: tuple[Condition, ...]
+    line: int = field(default=0, compare=False)
+
+    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+        return all(c.holds(unit, context) for c in self.conditions)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """`{any: [...]}`: at least one condition holds."""
+
+    conditions: tuple[Condition, ...]
+    line: int = field(default=0, compare=False)
+
+    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+        return any(c.holds(unit, context) for c in self.conditions)
+
+
+@dataclass(frozen=True)
+class Not:
+    """`{not: ...}`: the condition does not hold (so a None figure inside makes `not` true)."""
+
+    condition: Condition
+    line: int = field(default=0, compare=False)
+
+    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+        return not self.condition.holds(unit, context)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """`{top: 3, by: overdue}` / `{bottom: 3, by: total, scope: all}`; ties at the boundary count."""
+
+    direction: Direction
+    count: int
+    by: str
+    scope: Scope = Scope.KIND
+    line: int = field(default=0, compare=False)
+
+    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+        value = FIGURES[self.by].value_of(unit)
+        if value is None:
+            return False
+        boundary = context.boundary(self, unit.kind)
+        if boundary is None:
+            return False
+        return value >= boundary if self.direction is Direction.TOP else value <= boundary
+
+    def boundary_in(self, pool: tuple[UnitAnalysis, ...]) -> FigureValue:
+        """The value of the Nth unit of `pool` in this direction (None when nobody has a value)."""
+        read = FIGURES[self.by].value_of
+        values = sorted(
+            (v for v in (read(u) for u in pool) if v is not None),
+            reverse=self.direction is Direction.TOP,
+        )
+        return values[min(self.count, len(values)) - 1] if values else None
+
+
+@dataclass(frozen=True)
+class MissesTarget:
+    """`{misses_target: online_payment}`: the unit reports the rate and it is below the target."""
+
+    target_id: str
+    line: int = field(default=0, compare=False)
+
+    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+        return any(c.missed and c.target.id == self.target_id for c in unit.targets)
+
+
+@dataclass(frozen=True)
+class MissesAnyTarget:
+    """`{misses_any_target: true}`: at least one configured target is missed."""
+
+    line: int = field(default=0, compare=False)
+
+    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+        return bool(unit.missed_targets)
+
+
+@dataclass(frozen=True)
+class MissesCurrentTarget:
+    """`{misses_current_target: true}`, inside a `for_each: target` rule: misses the target at hand."""
+
+    line: int = field(default=0, compare=False)
+
+    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+        target = context.current_target
+        if target is None:
+            return False
+        return any(c.missed and c.target.id == target.id for c in unit.targets)
+
+
+Condition = Union[Comparison, AllOf, AnyOf, Not, Ranked, MissesTarget, MissesAnyTarget, MissesCurrentTarget]
+
+
+class EvaluationContext:
+    """What conditions may look at besides the unit: the whole analysis and the target at hand.
+
+    Top/bottom boundaries are computed once per (condition, kind) and remembered for the run.
+    """
+
+    def __init__(self, analysis: Analysis, current_target: Target | None = None) -> None:
+        self.analysis = analysis
+        self.current_target = current_target
+        self._boundaries: dict[tuple[Ranked, UnitKind | None], FigureValue] = {}
+
+    def boundary(self, condition: Ranked, kind: UnitKind) -> FigureValue:
+        scope_kind = kind if condition.scope is Scope.KIND else None
+        key = (condition, scope_kind)
+        if key not in self._boundaries:
+            pool = tuple(u for u in self.analysis.units if scope_kind is None or u.kind is scope_kind)
+            self._boundaries[key] = condition.boundary_in(pool)
+        return self._boundaries[key]
+
+
+def walk(condition: Condition) -> tuple[Condition, ...]:
+    """The condition and every condition nested in it, depth first."""
+    if isinstance(condition, (AllOf, AnyOf)):
+        return (condition, *(c for child in condition.conditions for c in walk(child)))
+    if isinstance(condition, Not):
+        return (condition, *walk(condition.condition))
+    return (condition,)

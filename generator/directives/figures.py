@@ -1,0 +1,142 @@
+"""The one catalogue of figures a directive rule may name in a condition.
+
+Each figure says what it is (type), what it means in Vietnamese (for the review pack and error
+messages) and how it is read from a UnitAnalysis. A figure reads None when the unit has no such
+number; every comparison on None is false (see docs/rules.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from types import MappingProxyType
+
+from generator.analysis.model import UnitAnalysis
+from generator.snapshot.model import GROUPS, Group
+
+FigureValue = Decimal | int | bool | None
+
+
+class FigureType(str, Enum):
+    """How a figure's value is written in a rule and checked at load time."""
+
+    NUMBER = "number"  # a decimal such as a score (may be negative: a change)
+    INTEGER = "integer"  # a count or a rank
+    BOOLEAN = "boolean"  # true / false; only == and != apply
+    PERCENT = "percent"  # a rate already in percent, 0-100 (as the portal publishes it)
+    SHARE = "share"  # a fraction 0-1, written 0.2 for 20 %
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One nameable figure: `meaning` is a Vietnamese noun phrase ("tổng điểm")."""
+
+    name: str
+    type: FigureType
+    meaning: str
+    read: Callable[[UnitAnalysis], FigureValue]
+    unit_word: str = ""  # appended to values in descriptions: "điểm", "hồ sơ"
+
+    def value_of(self, unit: UnitAnalysis) -> FigureValue:
+        """This figure for `unit` (None when the unit has no such number)."""
+        return self.read(unit)
+
+
+def _rank_from_bottom(u: UnitAnalysis) -> int | None:
+    return u.ranked_count - u.rank + 1 if u.rank is not None else None
+
+
+def _group_score(group: Group) -> Callable[[UnitAnalysis], FigureValue]:
+    return lambda u: u.unit.score(group.code)
+
+
+def _group_share(group: Group) -> Callable[[UnitAnalysis], FigureValue]:
+    def read(u: UnitAnalysis) -> FigureValue:
+        score = u.unit.score(group.code)
+        return None if score is None else score / group.max_score
+
+    return read
+
+
+def _rate(name: str) -> Callable[[UnitAnalysis], FigureValue]:
+    return lambda u: u.unit.rate(name)
+
+
+_N, _I, _B, _P, _S = (
+    FigureType.NUMBER,
+    FigureType.INTEGER,
+    FigureType.BOOLEAN,
+    FigureType.PERCENT,
+    FigureType.SHARE,
+)
+
+_GENERAL: tuple[Figure, ...] = (
+    Figure("total", _N, "tổng điểm", lambda u: u.total, "điểm"),
+    Figure("has_data", _B, "có đủ số liệu để tính tổng điểm", lambda u: u.total is not None),
+    Figure("rank", _I, "thứ hạng trong các đơn vị cùng loại", lambda u: u.rank),
+    Figure("ranked_count", _I, "số đơn vị cùng loại được xếp hạng", lambda u: u.ranked_count),
+    Figure("rank_from_bottom", _I, "thứ hạng tính từ cuối bảng trong các đơn vị cùng loại", _rank_from_bottom),
+    Figure(
+        "delta_previous",
+        _N,
+        "mức thay đổi tổng điểm so với tháng trước",
+        lambda u: u.delta_previous.change if u.delta_previous is not None else None,
+        "điểm",
+    ),
+    Figure(
+        "delta_before",
+        _N,
+        "mức thay đổi tổng điểm so với hai tháng trước",
+        lambda u: u.delta_before.change if u.delta_before is not None else None,
+        "điểm",
+    ),
+    Figure(
+        "weakest_group_share",
+        _S,
+        "tỷ lệ điểm của nhóm chỉ số thấp nhất so với điểm tối đa của nhóm",
+        lambda u: u.weakest_group.share if u.weakest_group is not None else None,
+    ),
+    Figure(
+        "weakest_group_shortfall",
+        _N,
+        "số điểm nhóm chỉ số thấp nhất còn thiếu so với điểm tối đa của nhóm",
+        lambda u: u.weakest_group.shortfall if u.weakest_group is not None else None,
+        "điểm",
+    ),
+    Figure("overdue", _I, "số hồ sơ quá hạn", lambda u: u.overdue, "hồ sơ"),
+    Figure("overdue_share", _S, "tỷ lệ hồ sơ quá hạn so với toàn địa phương", lambda u: u.overdue_share),
+    Figure("holds_most_overdue", _B, "có số hồ sơ quá hạn cao nhất", lambda u: u.holds_most_overdue),
+    Figure("received", _I, "số hồ sơ tiếp nhận", lambda u: u.unit.received, "hồ sơ"),
+    Figure("on_time", _I, "số hồ sơ giải quyết đúng hạn, trước hạn", lambda u: u.unit.on_time, "hồ sơ"),
+    Figure("missed_target_count", _I, "số chỉ tiêu chưa đạt", lambda u: len(u.missed_targets), "chỉ tiêu"),
+)
+
+_GROUP_SCORES = tuple(
+    Figure(g.code, _N, f"điểm nhóm “{g.label}”", _group_score(g), "điểm") for g in GROUPS
+)
+_GROUP_SHARES = tuple(
+    Figure(f"{g.code}_share", _S, f"tỷ lệ điểm nhóm “{g.label}” so với điểm tối đa", _group_share(g))
+    for g in GROUPS
+)
+_RATES = (
+    Figure("online_payment_rate", _P, "tỷ lệ thanh toán trực tuyến", _rate("online_payment_rate")),
+    Figure("online_dossier_rate", _P, "tỷ lệ hồ sơ trực tuyến", _rate("online_dossier_rate")),
+    Figure(
+        "digitization_rate",
+        _P,
+        "tỷ lệ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
+        _rate("digitization_rate"),
+    ),
+    Figure(
+        "e_result_rate",
+        _P,
+        "tỷ lệ cấp kết quả giải quyết thủ tục hành chính bản điện tử",
+        _rate("e_result_rate"),
+    ),
+)
+
+FIGURES: Mapping[str, Figure] = MappingProxyType(
+    {f.name: f for f in (*_GENERAL, *_GROUP_SCORES, *_GROUP_SHARES, *_RATES)}
+)

@@ -1,0 +1,203 @@
+"""Load a directive rule file (YAML): validate everything, report every problem at once.
+
+File shape (docs/rules.md has the full reference):
+
+    version: 1
+    rules:
+      - id: most_overdue
+        title: Xử lý dứt điểm hồ sơ quá hạn
+        applies_to: [so_nganh, huyen]      # optional
+        for_each: target                   # optional
+        order: 10                          # optional
+        when: {figure: holds_most_overdue, op: "==", value: true}
+        text: "..."                        # Jinja, monthly dispatch
+        notice: "..."                      # Jinja, per-unit notice (optional)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.analysis.model import Target
+from generator.config.yamlfile import KeyPath, YamlDocument, load_yaml
+from generator.directives.conditions import Condition, MissesTarget, walk
+from generator.directives.parsing import ConditionParser, suggestion
+from generator.directives.texts import RuleText, compile_text
+from generator.errors import ConfigError, Problem
+from generator.snapshot.model import UnitKind
+
+RULE_KEYS = ("id", "title", "applies_to", "for_each", "order", "when", "text", "notice")
+REQUIRED_KEYS = ("id", "title", "when", "text")
+FILE_KEYS = ("version", "rules")
+FORMAT_VERSION = 1
+FOR_EACH_CHOICES = ("target",)
+_ID = re.compile(r"[a-z0-9_]+")
+
+# What each snippet may name; `target` / `check` only exist in `for_each: target` rules.
+TEXT_NAMES = frozenset({"units", "names", "analysis", "targets"})
+NOTICE_NAMES = frozenset({"unit", "analysis", "targets"})
+TARGET_LOOP_NAMES = frozenset({"target"})
+NOTICE_TARGET_LOOP_NAMES = frozenset({"target", "check"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One validated rule."""
+
+    id: str
+    title: str
+    when: Condition
+    text: RuleText
+    notice: RuleText | None  # None: the notice is `text` rendered for the one unit
+    applies_to: tuple[UnitKind, ...]  # empty: every kind
+    for_each: str | None  # "target": evaluated once per configured target
+    order: int
+    line: int
+
+    def applies(self, kind: UnitKind) -> bool:
+        """Whether units of `kind` are considered by this rule at all."""
+        return not self.applies_to or kind in self.applies_to
+
+    def target_lines(self) -> tuple[tuple[str, int], ...]:
+        """(target id, line) for every `misses_target` anywhere in the condition."""
+        return tuple((c.target_id, c.line) for c in walk(self.when) if isinstance(c, MissesTarget))
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """A loaded rule file: rules in evaluation order (by `order`, then file order)."""
+
+    path: Path
+    rules: tuple[Rule, ...]
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with `rule_id` (KeyError when none)."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def load_rules(path: Path | str, targets: Sequence[Target] | None = None) -> RuleSet:
+    """Read and validate a rule file; `targets` (when given) also checks `misses_target` ids.
+
+    Raises ConfigError listing every problem with its line.
+    """
+    doc = load_yaml(Path(path), "tệp quy tắc chỉ đạo")
+    problems: list[Problem] = []
+    target_ids = tuple(t.id for t in targets) if targets is not None else None
+    items = _rule_items(doc, problems)
+    parser = ConditionParser(doc, problems, target_ids)
+    rules: list[Rule] = []
+    first_line_of: dict[str, int] = {}
+    for index, item in enumerate(items):
+        rule = _rule(doc, parser, item, ("rules", index), problems, first_line_of)
+        if rule is not None:
+            rules.append(rule)
+    if problems:
+        in_file_order = sorted(problems, key=lambda p: p.row if isinstance(p.row, int) else 0)
+        raise ConfigError(f"Tệp quy tắc chỉ đạo {doc.path} có {len(problems)} lỗi", tuple(in_file_order))
+    ordered = sorted(enumerate(rules), key=lambda pair: (pair[1].order, pair[0]))
+    return RuleSet(doc.path, tuple(rule for _, rule in ordered))
+
+
+def _rule_items(doc: YamlDocument, problems: list[Problem]) -> list[Any]:
+    data = doc.data
+    if not isinstance(data, dict):
+        problems.append(doc.problem((), "tệp quy tắc phải là một bảng khóa có mục “rules”"))
+        return []
+    for key in data:
+        if key not in FILE_KEYS:
+            problems.append(doc.problem((key,), f"khóa “{key}” không hợp lệ ở đầu tệp{suggestion(str(key), FILE_KEYS)}; dùng: {', '.join(FILE_KEYS)}"))
+    if "version" in data and data["version"] != FORMAT_VERSION:
+        problems.append(doc.problem(("version",), f"phiên bản “{data['version']}” không được hỗ trợ; dùng version: {FORMAT_VERSION}"))
+    rules = data.get("rules")
+    if not isinstance(rules, list) or not rules:
+        problems.append(doc.problem(("rules",), "mục “rules” phải là danh sách quy tắc (mỗi quy tắc bắt đầu bằng “- id: ...”)"))
+        return []
+    return rules
+
+
+def _rule(
+    doc: YamlDocument,
+    parser: ConditionParser,
+    item: Any,
+    path: KeyPath,
+    problems: list[Problem],
+    first_line_of: dict[str, int],
+) -> Rule | None:
+    line = doc.line_of(path)
+    if not isinstance(item, dict):
+        problems.append(doc.problem(path, "mỗi quy tắc phải là một bảng khóa (id, title, when, text ...)"))
+        return None
+    before = len(problems)
+    rule_id = item.get("id")
+    where = f"quy tắc “{rule_id}”" if isinstance(rule_id, str) else f"quy tắc thứ {path[-1] + 1}"
+    for key in item:
+        if key not in RULE_KEYS:
+            problems.append(
+                doc.problem(path + (key,), f"{where}: khóa “{key}” không hợp lệ{suggestion(str(key), RULE_KEYS)}; dùng: {', '.join(RULE_KEYS)}")
+            )
+    for key in REQUIRED_KEYS:
+        if key not in item:
+            problems.append(doc.problem(path, f"{where}: thiếu khóa “{key}”"))
+    if "id" in item:
+        _check_id(doc, item["id"], path + ("id",), problems, first_line_of)
+    title = item.get("title")
+    if "title" in item and (not isinstance(title, str) or not title.strip()):
+        problems.append(doc.problem(path + ("title",), f"{where}: “title” phải là một dòng chữ ngắn"))
+    applies_to = _applies_to(doc, item.get("applies_to"), path + ("applies_to",), where, problems) if "applies_to" in item else ()
+    for_each = item.get("for_each")
+    if "for_each" in item and for_each not in FOR_EACH_CHOICES:
+        problems.append(doc.problem(path + ("for_each",), f"{where}: “for_each” chỉ nhận: {', '.join(FOR_EACH_CHOICES)}"))
+    order = item.get("order", 0)
+    if isinstance(order, bool) or not isinstance(order, int):
+        problems.append(doc.problem(path + ("order",), f"{where}: “order” phải là số nguyên"))
+    in_loop = for_each == "target"
+    when = parser.parse(item["when"], path + ("when",), where, in_loop) if "when" in item else None
+    text = _text(doc, item, "text", path, where, TEXT_NAMES | (TARGET_LOOP_NAMES if in_loop else frozenset()), problems)
+    notice = _text(doc, item, "notice", path, where, NOTICE_NAMES | (NOTICE_TARGET_LOOP_NAMES if in_loop else frozenset()), problems)
+    if len(problems) > before or when is None or text is None:
+        return None
+    assert isinstance(rule_id, str) and isinstance(title, str) and isinstance(order, int)
+    return Rule(rule_id, title.strip(), when, text, notice, applies_to, for_each, order, line)
+
+
+def _check_id(doc: YamlDocument, rule_id: Any, path: KeyPath, problems: list[Problem], first_line_of: dict[str, int]) -> None:
+    line = doc.line_of(path)
+    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+        problems.append(doc.problem(path, f"mã quy tắc “{rule_id}” chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới"))
+    elif rule_id in first_line_of:
+        problems.append(doc.problem(path, f"mã quy tắc “{rule_id}” bị trùng (đã dùng ở dòng {first_line_of[rule_id]})"))
+    else:
+        first_line_of[rule_id] = line
+
+
+def _applies_to(doc: YamlDocument, value: Any, path: KeyPath, where: str, problems: list[Problem]) -> tuple[UnitKind, ...]:
+    kinds = [k.value for k in UnitKind]
+    if not isinstance(value, list) or not value:
+        problems.append(doc.problem(path, f"{where}: “applies_to” là danh sách loại đơn vị, ví dụ [{', '.join(kinds)}]"))
+        return ()
+    result: list[UnitKind] = []
+    for index, kind in enumerate(value):
+        if kind in kinds:
+            result.append(UnitKind(kind))
+        else:
+            problems.append(
+                doc.problem(path + (index,), f"{where}: loại đơn vị “{kind}” không có{suggestion(str(kind), kinds)}; dùng: {', '.join(kinds)}")
+            )
+    return tuple(result)
+
+
+def _text(
+    doc: YamlDocument, item: dict[Any, Any], key: str, path: KeyPath, where: str, allowed: frozenset[str], problems: list[Problem]
+) -> RuleText | None:
+    if key not in item:
+        return None
+    compiled, found = compile_text(item[key], key, doc.line_of(path + (key,)), allowed, where, str(doc.path))
+    problems.extend(found)
+    return compiled

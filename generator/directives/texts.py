@@ -1,0 +1,86 @@
+"""Rule wording: Jinja snippets checked and compiled once at load, rendered as plain text.
+
+The snippets run in the project's sandboxed text environment (no autoescape: the document layer
+escapes). At load we refuse what the sandbox would only catch at render time or not at all:
+syntax errors, unknown variables, attributes starting with "_", and include/import/extends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from jinja2 import Template, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import TemplateRuntimeError
+
+from generator.content.jinja_env import text_environment
+from generator.errors import Problem
+
+# Errors a rendered snippet can raise because of its own wording or the data it meets.
+# TemplateRuntimeError covers the sandbox's SecurityError and StrictUndefined's UndefinedError;
+# ArithmeticError covers decimal.InvalidOperation from a filter given None.
+RENDER_ERRORS = (TemplateRuntimeError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError)
+
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_FORBIDDEN_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+
+
+@dataclass(frozen=True)
+class RuleText:
+    """One compiled snippet (`text` or `notice` of a rule) and where it was written."""
+
+    key: str  # "text" or "notice"
+    source: str
+    line: int
+    template: Template = field(compare=False, repr=False)
+
+    def render(self, context: Mapping[str, object]) -> str:
+        """The wording for `context`, whitespace-normalised; RENDER_ERRORS propagate to the caller."""
+        return normalise(self.template.render(dict(context)))
+
+
+def normalise(text: str) -> str:
+    """Collapse spaces inside paragraphs; paragraphs are separated by blank lines in the source.
+
+    The result has one paragraph per line, so templates may be laid out freely in YAML.
+    """
+    paragraphs = re.split(r"\n[ \t]*\n", text.strip())
+    cleaned = (_SPACES.sub(" ", " ".join(p.split("\n"))).strip() for p in paragraphs)
+    return "\n".join(p for p in cleaned if p)
+
+
+def compile_text(
+    source: object, key: str, line: int, allowed: frozenset[str], where: str, file: str
+) -> tuple[RuleText | None, list[Problem]]:
+    """Check and compile one snippet; the problems name `file` and the line of its key."""
+    if not isinstance(source, str) or not source.strip():
+        return None, [Problem(file, f"{where}: “{key}” phải là một đoạn văn bản", row=line)]
+    env = text_environment()
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        return None, [Problem(file, f"{where}: lỗi cú pháp Jinja trong “{key}” (dòng {exc.lineno} của đoạn): {exc.message}", row=line)]
+    problems: list[Problem] = []
+    names = allowed | frozenset(env.globals)
+    for unknown in sorted(meta.find_undeclared_variables(tree) - names):
+        problems.append(
+            Problem(file, f"{where}: “{key}” dùng biến “{unknown}” không có; dùng được: {', '.join(sorted(allowed))}", row=line)
+        )
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        attribute = node.attr if isinstance(node, nodes.Getattr) else _constant(node.arg)
+        if isinstance(attribute, str) and attribute.startswith("_"):
+            problems.append(
+                Problem(file, f"{where}: “{key}” truy cập “{attribute}” là không được phép (mẫu chạy trong môi trường hạn chế)", row=line)
+            )
+    for node in tree.find_all(_FORBIDDEN_NODES):
+        problems.append(
+            Problem(file, f"{where}: “{key}” không được dùng include, import hoặc extends (dòng {node.lineno} của đoạn)", row=line)
+        )
+    if problems:
+        return None, problems
+    return RuleText(key, source, line, env.from_string(tree)), []
+
+
+def _constant(node: nodes.Node) -> object:
+    return node.value if isinstance(node, nodes.Const) else None
