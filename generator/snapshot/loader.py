@@ -1,0 +1,181 @@
+"""load_snapshot: which form a file is, read it, validate it, refuse it with every problem."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from generator.errors import Problem, SnapshotError
+from generator.snapshot.model import Snapshot, SnapshotMeta
+from generator.snapshot.raw import Findings, RawSnapshot
+from generator.snapshot.read_delimited import decode_utf8, read_delimited
+from generator.snapshot.read_json import read_json
+from generator.snapshot.read_xlsx import read_xlsx
+from generator.snapshot.sidecar import read_sidecar
+from generator.snapshot.validate import validate_meta, validate_units
+
+XLSX, CSV, TSV, JSON = ".xlsx", ".csv", ".tsv", ".json"
+SNAPSHOT_SUFFIXES = (XLSX, CSV, TSV, JSON)
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
+_BLANK = b" \t\r\n\xef\xbb\xbf"
+
+
+def load_snapshot(path: Path | str) -> Snapshot:
+    """Read and validate one snapshot file; SnapshotError lists every problem found."""
+    path = Path(path)
+    file = str(path)
+    findings = Findings()
+    data = _read_bytes(path, file, findings)
+    raw = _read(path, file, data, findings, with_units=True) if data is not None else None
+    meta = validate_meta(raw.meta, findings) if raw is not None and raw.meta is not None else None
+    units = validate_units(raw.units, findings) if raw is not None and raw.units is not None else ()
+    if findings.problems or meta is None or data is None:
+        raise _error(file, findings.problems)
+    return Snapshot(
+        meta=meta,
+        units=units,
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        warnings=tuple(findings.warnings),
+    )
+
+
+def load_meta(path: Path | str) -> SnapshotMeta:
+    """Read and validate only the meta part (history uses it to pick files cheaply)."""
+    path = Path(path)
+    file = str(path)
+    findings = Findings()
+    data = _read_bytes(path, file, findings)
+    raw = _read(path, file, data, findings, with_units=False) if data is not None else None
+    meta = validate_meta(raw.meta, findings) if raw is not None and raw.meta is not None else None
+    if findings.problems or meta is None:
+        raise _error(file, findings.problems)
+    return meta
+
+
+_LETTERS = re.compile(r"^[A-Z]{1,3}$")
+_INDEXED = re.compile(r"^\w+\[(\d+)\]$")
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    """Problems grouped by file (first seen first), then by row and column as a reader scans."""
+    file_rank: dict[str, int] = {}
+    for problem in problems:
+        file_rank.setdefault(problem.file, len(file_rank))
+
+    def key(problem: Problem) -> tuple[int, int, int, str]:
+        row = problem.row
+        if isinstance(row, int):
+            row_key = row
+        elif isinstance(row, str) and (indexed := _INDEXED.match(row)):
+            row_key = int(indexed.group(1))
+        else:
+            row_key = 0  # whole file, `meta`, `units`: before any row
+        column = problem.column or ""
+        if _LETTERS.match(column):
+            return (file_rank[problem.file], row_key, len(column), column)
+        return (file_rank[problem.file], row_key, 0, "")  # JSON keys: keep reading order
+
+    return sorted(problems, key=key)
+
+
+def _error(file: str, problems: list[Problem]) -> SnapshotError:
+    if not problems:  # pragma: no cover - every refusal records its reason
+        problems = [Problem(file, "không đọc được số liệu")]
+    return SnapshotError(
+        f'Tệp số liệu "{file}" không hợp lệ: {len(problems)} lỗi', tuple(_ordered(problems))
+    )
+
+
+def _read_bytes(path: Path, file: str, findings: Findings) -> bytes | None:
+    suffix = path.suffix.lower()
+    if suffix not in SNAPSHOT_SUFFIXES:
+        findings.error(
+            file,
+            f'đuôi tệp "{path.suffix or "(không có)"}" không được hỗ trợ; '
+            "chỉ nhận .xlsx, .csv, .tsv hoặc .json",
+        )
+        return None
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        findings.error(file, "không tìm thấy tệp")
+        return None
+    except IsADirectoryError:
+        findings.error(file, "đây là một thư mục, không phải tệp số liệu")
+        return None
+    except OSError as exc:
+        findings.error(file, f"không đọc được tệp: {exc.strerror or exc}")
+        return None
+    if not data.strip(_BLANK):
+        findings.error(file, "tệp rỗng, không có dữ liệu")
+        return None
+    return data
+
+
+def _content(data: bytes) -> str:
+    """What the bytes are: zip, ole, json, text or binary."""
+    if data.startswith(_ZIP):
+        return "zip"
+    if data.startswith(_OLE):
+        return "ole"
+    head = data.lstrip(_BLANK)[:1]
+    if head in (b"{", b"["):
+        try:
+            json.loads(data.decode("utf-8-sig"))
+            return "json"
+        except (ValueError, RecursionError):
+            pass
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "binary"
+    return "text"
+
+
+_CONTENT_NAMES = {
+    "zip": "tệp nén ZIP (có thể là bảng tính XLSX)",
+    "ole": "bảng tính Excel cũ (.xls); hãy lưu lại dạng .xlsx",
+    "json": "dữ liệu JSON",
+    "text": "văn bản (có thể là CSV)",
+    "binary": "dữ liệu nhị phân không rõ loại",
+}
+
+
+def _wrong_content(file: str, suffix: str, content: str, findings: Findings) -> None:
+    findings.error(file, f"tệp có đuôi {suffix} nhưng nội dung là {_CONTENT_NAMES[content]}")
+
+
+def _read(
+    path: Path, file: str, data: bytes, findings: Findings, *, with_units: bool
+) -> RawSnapshot | None:
+    suffix = path.suffix.lower()
+    if suffix == JSON:
+        # Only the binary look-alikes are told apart here: the JSON parser explains the rest.
+        content = "zip" if data.startswith(_ZIP) else "ole" if data.startswith(_OLE) else "json"
+    else:
+        content = _content(data)
+    if suffix == XLSX:
+        if content != "zip":
+            _wrong_content(file, suffix, content, findings)
+            return None
+        return read_xlsx(file, data, findings, with_units=with_units)
+    if suffix == JSON:
+        if content in ("zip", "ole"):
+            _wrong_content(file, suffix, content, findings)
+            return None
+        return read_json(file, data, findings, with_units=with_units)
+    if content in ("zip", "ole", "json"):
+        _wrong_content(file, suffix, content, findings)
+        return None
+    meta = read_sidecar(path, file, findings)
+    if not with_units:
+        return RawSnapshot(meta, None)
+    text = decode_utf8(file, data, findings)
+    if text is None:
+        return RawSnapshot(meta, None)
+    units = read_delimited(file, text, findings, default="\t" if suffix == TSV else ",")
+    return RawSnapshot(meta, units)

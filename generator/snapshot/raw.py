@@ -1,0 +1,89 @@
+"""What a reader hands to validation: cells with their location, before any checking.
+
+Readers differ only in how they find cells (sheet rows, CSV lines, JSON objects); validation is
+shared, so every rule reports the same message whatever the file form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.errors import Problem
+
+Location = int | str | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value as read, with where it was: file (with sheet), row and column."""
+
+    value: object
+    file: str
+    row: Location
+    column: str | None
+
+    def problem(self, message: str) -> Problem:
+        """A problem located at this cell."""
+        return Problem(self.file, message, row=self.row, column=self.column)
+
+
+@dataclass(frozen=True)
+class RawMeta:
+    """The meta part: canonical key → cell. `file`/`row` locate problems about missing keys."""
+
+    file: str
+    row: Location
+    cells: dict[str, Cell]
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One unit row: its location row, the value for UnitResult.row, canonical key → cell."""
+
+    row: Location
+    number: int
+    cells: dict[str, Cell]
+
+
+@dataclass(frozen=True)
+class RawUnits:
+    """The units table: which canonical columns exist, and the records in file order.
+
+    `header_known` is False for JSON, whose columns are only known from the records: with no
+    record at all, no column can be said to be missing (and the JSON reader itself reports an
+    empty `units` list).
+    """
+
+    file: str
+    header_row: Location
+    columns: frozenset[str]
+    records: tuple[RawRecord, ...]
+    header_known: bool = True
+
+
+@dataclass
+class Findings:
+    """Problems and warnings gathered while reading and validating one file (mutable, internal)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def error(
+        self, file: str, message: str, row: Location = None, column: str | None = None
+    ) -> None:
+        """Record a problem."""
+        self.problems.append(Problem(file, message, row=row, column=column))
+
+    def warn(
+        self, file: str, message: str, row: Location = None, column: str | None = None
+    ) -> None:
+        """Record a warning, formatted like a problem so it says where."""
+        self.warnings.append(str(Problem(file, message, row=row, column=column)))
+
+
+@dataclass(frozen=True)
+class RawSnapshot:
+    """A reader's result: either part is None when it could not be found at all."""
+
+    meta: RawMeta | None
+    units: RawUnits | None

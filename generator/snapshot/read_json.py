@@ -1,0 +1,137 @@
+"""JSON: `{"meta": {...}, "units": [{...}, ...]}`, and the `.meta.json` sidecar of a CSV."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from generator.snapshot.fields import unit_field
+from generator.snapshot.raw import Cell, Findings, RawMeta, RawRecord, RawSnapshot, RawUnits
+from generator.snapshot.read_delimited import decode_utf8
+from generator.snapshot.tables import MetaEntry, collect_meta
+
+_TOP_LEVEL = frozenset({"meta", "units"})
+_JSON_TYPES = {
+    list: "một danh sách",
+    str: "một chuỗi",
+    bool: "một giá trị đúng/sai",
+    int: "một số",
+    Decimal: "một số",
+    type(None): "null",
+}
+
+
+def _keep_constant(name: str) -> str:
+    # NaN / Infinity are not JSON; keep them as text so validation says "không phải là số".
+    return name
+
+
+NOT_PARSED = object()
+
+
+def parse_json(file: str, data: bytes, findings: Findings) -> object:
+    """The parsed document (floats as Decimal), or NOT_PARSED with a problem naming the line."""
+    text = decode_utf8(file, data, findings)
+    if text is None:
+        return NOT_PARSED
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_keep_constant)
+    except json.JSONDecodeError as exc:
+        findings.error(
+            file, f"nội dung không phải JSON hợp lệ: {exc.msg} (cột {exc.colno})", row=exc.lineno
+        )
+    except (ValueError, RecursionError) as exc:
+        findings.error(file, f"nội dung không phải JSON hợp lệ: {type(exc).__name__}")
+    return NOT_PARSED
+
+
+def describe_json(value: object) -> str:
+    """How a message names a JSON value's type ("một danh sách")."""
+    return _JSON_TYPES.get(type(value), "một giá trị")
+
+
+def read_json(
+    file: str, data: bytes, findings: Findings, *, with_units: bool = True
+) -> RawSnapshot:
+    """Both parts of a JSON snapshot (or only meta)."""
+    document = parse_json(file, data, findings)
+    if document is NOT_PARSED:
+        return RawSnapshot(None, None)
+    if not isinstance(document, dict):
+        findings.error(
+            file,
+            'nội dung JSON phải là một đối tượng {"meta": {...}, "units": [...]}, '
+            f"không phải {describe_json(document)}",
+        )
+        return RawSnapshot(None, None)
+    for key in document:
+        if key not in _TOP_LEVEL:
+            findings.warn(file, f'khóa "{key}" không thuộc mẫu số liệu, bỏ qua')
+    meta = read_meta_object(file, document.get("meta"), findings, "meta")
+    units = _read_units(file, document, findings) if with_units else None
+    return RawSnapshot(meta, units)
+
+
+def read_meta_object(file: str, value: object, findings: Findings, where: str) -> RawMeta | None:
+    """The meta object located as `where` (`meta`); a missing or non-object meta is a problem."""
+    if value is None:
+        findings.error(file, 'thiếu khóa "meta" (thông tin chung của kỳ đánh giá)')
+        return None
+    if not isinstance(value, dict):
+        findings.error(
+            file, f'"meta" phải là một đối tượng, không phải {describe_json(value)}', row=where
+        )
+        return None
+    entries = (MetaEntry(k, v, where, str(k), where, str(k)) for k, v in value.items())
+    return RawMeta(file, where, collect_meta(entries, file, findings))
+
+
+def _read_units(file: str, document: dict[str, object], findings: Findings) -> RawUnits | None:
+    items = document.get("units")
+    if items is None:
+        findings.error(file, 'thiếu khóa "units" (danh sách đơn vị)')
+        return None
+    if not isinstance(items, list):
+        findings.error(
+            file, f'"units" phải là một danh sách, không phải {describe_json(items)}', row="units"
+        )
+        return None
+    if not items:
+        findings.error(file, "danh sách units không có đơn vị nào", row="units")
+    columns: set[str] = set()
+    warned: set[str] = set()
+    records: list[RawRecord] = []
+    for number, item in enumerate(items, start=1):
+        where = f"units[{number}]"
+        if not isinstance(item, dict):
+            findings.error(
+                file,
+                f"mỗi đơn vị phải là một đối tượng, không phải {describe_json(item)}",
+                row=where,
+            )
+            continue
+        cells: dict[str, Cell] = {}
+        for key, value in item.items():
+            field = unit_field(str(key))
+            if field is None:
+                if key not in warned:
+                    warned.add(key)
+                    findings.warn(
+                        file,
+                        f'khóa "{key}" không thuộc mẫu số liệu, bỏ qua',
+                        row=where,
+                        column=str(key),
+                    )
+                continue
+            if field.key in cells:
+                findings.error(
+                    file,
+                    f'khóa "{key}" ({field.label}) trùng với khóa "{cells[field.key].column}"',
+                    row=where,
+                    column=str(key),
+                )
+                continue
+            columns.add(field.key)
+            cells[field.key] = Cell(value, file, where, str(key))
+        records.append(RawRecord(where, number, cells))
+    return RawUnits(file, "units", frozenset(columns), tuple(records), header_known=False)

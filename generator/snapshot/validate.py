@@ -1,0 +1,333 @@
+"""Checking raw cells against the contract and building the typed values.
+
+Every rule adds a problem and goes on, so one run lists everything that is wrong.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from generator.snapshot.fields import (
+    HUNDRED,
+    META_FIELDS,
+    UNIT_FIELD_BY_KEY,
+    UNIT_FIELDS,
+    Field,
+    ValueKind,
+    unit_kind,
+)
+from generator.snapshot.model import GROUPS, Period, SnapshotMeta, UnitKind, UnitResult
+from generator.snapshot.raw import Cell, Findings, RawMeta, RawRecord, RawUnits
+from generator.snapshot.text import forbidden_character, same_name_key
+from generator.snapshot.values import (
+    Invalid,
+    is_blank,
+    period_start,
+    read_cutoff,
+    read_decimal,
+    read_integer,
+    read_period,
+    read_text,
+    show_number,
+    show_value,
+)
+
+TOTAL_TOLERANCE = Decimal("0.05")
+_KIND_HINT = (
+    "dùng so_nganh (sở, ban, ngành), huyen (quận, huyện, thị xã) hoặc xa (xã, phường, thị trấn)"
+)
+
+
+def _convert(field: Field, value: object) -> object:
+    """The typed value of one non-empty cell, or Invalid saying why not (range checks included)."""
+    kind = field.kind
+    if kind is ValueKind.TEXT:
+        return _checked_text(value)
+    if kind is ValueKind.KIND:
+        text = read_text(value)
+        found = unit_kind(text) if text else None
+        if found is None:
+            raise Invalid(f"không phải loại đơn vị hợp lệ; {_KIND_HINT}")
+        return found
+    if kind is ValueKind.SCORE:
+        score = read_decimal(value)
+        assert score is not None and field.max_score is not None
+        if score < 0:
+            raise Invalid("là số âm", show_number(score))
+        if score > field.max_score:
+            raise Invalid(
+                f"vượt quá điểm tối đa {show_number(field.max_score)}", show_number(score)
+            )
+        return score
+    if kind is ValueKind.COUNT:
+        count = read_integer(value)
+        if count is not None and count < 0:
+            raise Invalid("là số âm", show_number(count))
+        return count
+    if kind is ValueKind.RATE:
+        rate = read_decimal(value, percent=True)
+        assert rate is not None
+        if not 0 <= rate <= HUNDRED:
+            raise Invalid("nằm ngoài khoảng 0–100 (%)", show_number(rate))
+        return rate
+    if kind is ValueKind.PERIOD:
+        return read_period(value)
+    return read_cutoff(value)
+
+
+def _checked_text(value: object) -> str:
+    text = read_text(value)
+    assert text is not None
+    bad = forbidden_character(text)
+    if bad is not None:
+        raise Invalid(f"chứa ký tự điều khiển {bad}")
+    return text
+
+
+def _read_cells(
+    fields: tuple[Field, ...], cells: dict[str, Cell], findings: Findings
+) -> tuple[dict[str, object], set[str]]:
+    """Typed values of the non-empty valid cells, and the keys whose cell was invalid."""
+    values: dict[str, object] = {}
+    invalid: set[str] = set()
+    for field in fields:
+        cell = cells.get(field.key)
+        if cell is None or is_blank(cell.value):
+            continue
+        try:
+            values[field.key] = _convert(field, cell.value)
+        except Invalid as exc:
+            invalid.add(field.key)
+            findings.problems.append(
+                cell.problem(f"{field.label} = {exc.shown or show_value(cell.value)} {exc.reason}")
+            )
+    return values, invalid
+
+
+def validate_meta(raw: RawMeta, findings: Findings) -> SnapshotMeta | None:
+    """The authority's own result, or None when any meta rule fails (problems recorded)."""
+    before = len(findings.problems)
+    values, invalid = _read_cells(META_FIELDS, raw.cells, findings)
+    for field in META_FIELDS:
+        if field.required and field.key not in values and field.key not in invalid:
+            cell = raw.cells.get(field.key)
+            if cell is not None:
+                findings.problems.append(cell.problem(f"{field.label} bị trống"))
+            else:
+                findings.error(
+                    raw.file, f'thiếu khóa bắt buộc "{field.key}" ({field.label})', row=raw.row
+                )
+    _check_cutoff(raw, values, findings)
+    _check_rank(raw, values, findings)
+    if len(findings.problems) > before:
+        return None
+    return SnapshotMeta(
+        authority_name=_str(values["authority_name"]),
+        authority_code=_optional_str(values.get("authority_code")),
+        period=_period(values["period"]),
+        cutoff=_datetime(values["cutoff"]),
+        score=_decimal(values["score"]),
+        rank=_optional_int(values.get("rank")),
+        ranked_count=_optional_int(values.get("ranked_count")),
+        groups=tuple(_optional_decimal(values.get(g.code)) for g in GROUPS),
+        overdue_total=_optional_int(values.get("overdue_total")),
+        **{k: _str(values[k]) for k in ("source", "source_url") if k in values},
+    )
+
+
+def _check_cutoff(raw: RawMeta, values: dict[str, object], findings: Findings) -> None:
+    period, cutoff = values.get("period"), values.get("cutoff")
+    if not isinstance(period, Period) or not isinstance(cutoff, datetime):
+        return
+    start = period_start(period)
+    if cutoff < start:
+        findings.problems.append(
+            raw.cells["cutoff"].problem(
+                f"Thời điểm lấy số liệu {cutoff.isoformat()} sớm hơn ngày đầu của kỳ đánh giá "
+                f"{period} ({start.strftime('%d/%m/%Y')})"
+            )
+        )
+
+
+def _check_rank(raw: RawMeta, values: dict[str, object], findings: Findings) -> None:
+    rank, count = values.get("rank"), values.get("ranked_count")
+    if isinstance(count, int) and count < 1:
+        findings.problems.append(
+            raw.cells["ranked_count"].problem(f"Số đơn vị được xếp hạng = {count} phải lớn hơn 0")
+        )
+        return
+    if not isinstance(rank, int):
+        return
+    if count is None and "ranked_count" not in raw.cells:
+        findings.problems.append(
+            raw.cells["rank"].problem(
+                'có Thứ hạng nhưng thiếu "ranked_count" (Số đơn vị được xếp hạng)'
+            )
+        )
+    elif count is None and is_blank(raw.cells["ranked_count"].value):
+        findings.problems.append(
+            raw.cells["rank"].problem("có Thứ hạng nhưng Số đơn vị được xếp hạng bị trống")
+        )
+    elif isinstance(count, int) and not 1 <= rank <= count:
+        findings.problems.append(
+            raw.cells["rank"].problem(f"Thứ hạng = {rank} nằm ngoài khoảng 1–{count}")
+        )
+
+
+def _where(record: RawRecord) -> str:
+    return f"dòng {record.row}" if isinstance(record.row, int) else str(record.row)
+
+
+def validate_units(raw: RawUnits, findings: Findings) -> tuple[UnitResult, ...]:
+    """The units in file order; an empty tuple when any unit rule fails (problems recorded)."""
+    before = len(findings.problems)
+    missing = [
+        f
+        for f in UNIT_FIELDS
+        if f.required and f.key not in raw.columns and (raw.header_known or raw.records)
+    ]
+    for field in missing:
+        findings.error(
+            raw.file,
+            f'thiếu cột bắt buộc "{field.label}" ({field.key})',
+            row=raw.header_row,
+        )
+    if not raw.records and raw.header_known:
+        findings.error(
+            raw.file, "có dòng tiêu đề nhưng không có dòng đơn vị nào", row=raw.header_row
+        )
+    first_code: dict[str, RawRecord] = {}
+    first_name: dict[str, RawRecord] = {}
+    units: list[UnitResult] = []
+    for record in raw.records:
+        values, invalid = _read_cells(UNIT_FIELDS, record.cells, findings)
+        for key in ("code", "name", "kind"):
+            if key in raw.columns and key not in values and key not in invalid:
+                cell = record.cells.get(key)
+                label = UNIT_FIELD_BY_KEY[key].label
+                if cell is not None:
+                    findings.problems.append(cell.problem(f"{label} bị trống"))
+                else:
+                    findings.error(raw.file, f"{label} bị trống", row=record.row, column=key)
+        _check_duplicate(record, values, "code", first_code, findings)
+        _check_duplicate(record, values, "name", first_name, findings)
+        _check_counts(record, values, findings)
+        _check_total(record, values, invalid, findings)
+        if not missing and len(findings.problems) == before:
+            units.append(_unit(record, values))
+    if len(findings.problems) > before:
+        return ()
+    return tuple(units)
+
+
+def _check_duplicate(
+    record: RawRecord,
+    values: dict[str, object],
+    key: str,
+    seen: dict[str, RawRecord],
+    findings: Findings,
+) -> None:
+    value = values.get(key)
+    if not isinstance(value, str):
+        return
+    identity = same_name_key(value)
+    first = seen.setdefault(identity, record)
+    if first is not record:
+        label = "Mã đơn vị" if key == "code" else "Tên đơn vị"
+        findings.problems.append(
+            record.cells[key].problem(f'{label} "{value}" trùng với {_where(first)}')
+        )
+
+
+def _check_counts(record: RawRecord, values: dict[str, object], findings: Findings) -> None:
+    received, on_time = values.get("received"), values.get("on_time")
+    if isinstance(received, int) and isinstance(on_time, int) and on_time > received:
+        findings.problems.append(
+            record.cells["on_time"].problem(
+                f"Hồ sơ đúng hạn = {on_time} lớn hơn Hồ sơ tiếp nhận = {received}"
+            )
+        )
+
+
+def _check_total(
+    record: RawRecord, values: dict[str, object], invalid: set[str], findings: Findings
+) -> None:
+    total = values.get("total")
+    if not isinstance(total, Decimal) or any(g.code in invalid for g in GROUPS):
+        return
+    scores = [values.get(g.code) for g in GROUPS]
+    missing = [g.label for g, s in zip(GROUPS, scores, strict=True) if s is None]
+    cell = record.cells["total"]
+    if missing:
+        findings.warn(
+            cell.file,
+            f"có Tổng điểm nhưng thiếu số liệu nhóm {', '.join(missing)}: "
+            "đơn vị này không có tổng điểm và không được xếp hạng",
+            row=cell.row,
+            column=cell.column,
+        )
+        return
+    computed = sum((s for s in scores if isinstance(s, Decimal)), Decimal(0))
+    if abs(total - computed) > TOTAL_TOLERANCE:
+        findings.problems.append(
+            cell.problem(
+                f"Tổng điểm = {show_number(total)} khác tổng điểm các nhóm "
+                f"({show_number(computed)}) quá 0,05"
+            )
+        )
+
+
+def _unit(record: RawRecord, values: dict[str, object]) -> UnitResult:
+    kind = values["kind"]
+    assert isinstance(kind, UnitKind)
+    return UnitResult(
+        code=_str(values["code"]),
+        name=_str(values["name"]),
+        kind=kind,
+        row=record.number,
+        groups=tuple(_optional_decimal(values.get(g.code)) for g in GROUPS),
+        received=_optional_int(values.get("received")),
+        on_time=_optional_int(values.get("on_time")),
+        overdue=_optional_int(values.get("overdue")),
+        online_payment_rate=_optional_decimal(values.get("online_payment_rate")),
+        online_dossier_rate=_optional_decimal(values.get("online_dossier_rate")),
+        digitization_rate=_optional_decimal(values.get("digitization_rate")),
+        e_result_rate=_optional_decimal(values.get("e_result_rate")),
+    )
+
+
+# Narrowing helpers: `values` holds objects; these make the types explicit for the checker.
+def _str(value: object) -> str:
+    assert isinstance(value, str)
+    return value
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _period(value: object) -> Period:
+    assert isinstance(value, Period)
+    return value
+
+
+def _datetime(value: object) -> datetime:
+    assert isinstance(value, datetime)
+    return value
+
+
+def _decimal(value: object) -> Decimal:
+    assert isinstance(value, Decimal)
+    return value
+
+
+def _optional_decimal(value: object) -> Decimal | None:
+    return None if value is None else _decimal(value)
+
+
+def _optional_int(value: object) -> int | None:
+    if value is None:
+        return None
+    assert isinstance(value, int)
+    return value

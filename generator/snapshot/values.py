@@ -1,0 +1,196 @@
+"""Turning one cell (text, number, date, JSON value) into a typed value, or saying why not.
+
+Spreadsheets hand over floats; a float is read through its shortest repr (58.86 → Decimal("58.86"))
+so no binary artefact such as 58.8599999 ever reaches a document.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from generator.snapshot.model import Period
+
+VIETNAM = timezone(timedelta(hours=7))
+_MAX_PLACES = Decimal("0.000001")
+_LARGE = Decimal(10) ** 15
+_DECIMAL = re.compile(r"^([+-]?)([0-9]{1,15})(?:[.,]([0-9]{1,15}))?$")
+_GROUPED_INTEGER = re.compile(r"^([+-]?)([0-9]{1,3}(?:([.,\s])[0-9]{3})(?:\3[0-9]{3})*)$")
+_PERIOD = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+_SHOWN_TEXT = 40
+
+
+class Invalid(Exception):
+    """A value that cannot be read as the field's type, or is out of range; says why (Vietnamese).
+
+    `shown` is the value as the message should show it when it was read as a number (`22,5`
+    rather than the raw text `"22,5"`).
+    """
+
+    def __init__(self, reason: str, shown: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.shown = shown
+
+
+def is_blank(value: object) -> bool:
+    """True for an empty cell: None or text made only of spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def show_number(value: Decimal | int) -> str:
+    """A number as a Vietnamese reader writes it in a message: 20,5 (no grouping, as typed)."""
+    text = format(value, "f").replace(".", ",") if isinstance(value, Decimal) else str(value)
+    return text if len(text) <= _SHOWN_TEXT else text[:_SHOWN_TEXT] + "…"
+
+
+def show_value(value: object) -> str:
+    """A raw cell value as a message shows it: numbers plainly, text in quotes."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, Decimal)):
+        return show_number(value)
+    if isinstance(value, float):
+        return show_number(Decimal(repr(value))) if math.isfinite(value) else repr(value)
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "(danh sách)"
+    if isinstance(value, dict):
+        return "(đối tượng)"
+    text = str(value)
+    escaped = "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c).startswith("C") else c for c in text
+    )
+    if len(escaped) > _SHOWN_TEXT:
+        escaped = escaped[:_SHOWN_TEXT] + "…"
+    return f'"{escaped}"'
+
+
+def _tidy(number: Decimal) -> Decimal:
+    # Keep at most 6 decimals (a spreadsheet formula may leave 58.860000000000007); -0 is 0.
+    if number.is_zero():
+        number = number.copy_abs()
+    if abs(number) < _LARGE and number.as_tuple().exponent < -6:  # type: ignore[operator]
+        number = number.quantize(_MAX_PLACES, rounding=ROUND_HALF_UP)
+        if number == number.to_integral_value():
+            return number.quantize(Decimal(1))
+        return number.normalize()
+    return number
+
+
+def _from_text(text: str, *, percent: bool) -> Decimal:
+    cleaned = text.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+    if percent and cleaned.endswith("%"):
+        cleaned = cleaned[:-1]
+    match = _DECIMAL.match(cleaned)
+    if not match:
+        raise Invalid("không phải là số")
+    sign, whole, fraction = match.groups()
+    return _tidy(Decimal(f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"))
+
+
+def read_decimal(value: object, *, percent: bool = False) -> Decimal | None:
+    """A decimal number; None for an empty cell. Decimal comma or point; `%` when `percent`."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise Invalid("không phải là số")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Invalid("không phải là số")
+        if abs(value) >= 1e15:
+            return Decimal(int(value))
+        return _tidy(Decimal(repr(value)))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise Invalid("không phải là số")
+        return _tidy(value)
+    if isinstance(value, str):
+        return _from_text(value, percent=percent)
+    raise Invalid("không phải là số")
+
+
+def read_integer(value: object) -> int | None:
+    """A whole number; None for an empty cell. Thousands grouping (53.828) is accepted in text."""
+    if isinstance(value, str):
+        grouped = _GROUPED_INTEGER.match(value.strip())
+        if grouped:
+            sign, digits, _ = grouped.groups()
+            return int(sign + re.sub(r"[^0-9]", "", digits))
+    number = read_decimal(value)
+    if number is None:
+        return None
+    try:
+        whole = number.to_integral_value()
+    except InvalidOperation:  # pragma: no cover - finite decimals always have an integral part
+        raise Invalid("không phải là số nguyên") from None
+    if whole != number:
+        raise Invalid("không phải là số nguyên")
+    return int(whole)
+
+
+def read_text(value: object) -> str | None:
+    """Text, stripped and in NFC; numbers typed into a text column become their digits."""
+    if is_blank(value):
+        return None
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.strip())
+    if isinstance(value, (bool, list, dict, datetime, date, time)):
+        raise Invalid("không phải là văn bản")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def read_period(value: object) -> Period:
+    """A month `YYYY-MM`; a spreadsheet date on the first of a month counts as that month."""
+    if isinstance(value, datetime):
+        if value.day == 1 and value.time() == time(0, 0):
+            return Period(value.year, value.month)
+        raise Invalid("không phải là một tháng dạng YYYY-MM (ví dụ 2024-07)")
+    if isinstance(value, date):
+        if value.day == 1:
+            return Period(value.year, value.month)
+        raise Invalid("không phải là một tháng dạng YYYY-MM (ví dụ 2024-07)")
+    if isinstance(value, str):
+        match = _PERIOD.match(value.strip())
+        if match:
+            try:
+                return Period.parse(value)
+            except ValueError:
+                pass
+    raise Invalid("không phải là một tháng dạng YYYY-MM (ví dụ 2024-07)")
+
+
+def read_cutoff(value: object) -> datetime:
+    """An ISO 8601 date-time; without an offset it is Vietnam time (+07:00)."""
+    moment: datetime
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(0, 0))
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise Invalid("không đúng dạng ISO 8601 (ví dụ 2024-08-02T10:00:00+07:00)") from None
+    else:
+        raise Invalid("không đúng dạng ISO 8601 (ví dụ 2024-08-02T10:00:00+07:00)")
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=VIETNAM)
+    return moment
+
+
+def period_start(period: Period) -> datetime:
+    """Midnight, Vietnam time, on the first day of `period`."""
+    return datetime(period.year, period.month, 1, tzinfo=VIETNAM)
