@@ -5,19 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from generator.textfold import fold  # noqa: F401 - re-exported for the readers
+
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 # Unicode categories never wanted inside a unit or authority name (Cn left out: it depends on
 # the Unicode version of the interpreter).
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
-
-
-def fold(text: str) -> str:
-    """ "TÊN  Đơn vị" → "ten don vi": no diacritics (đ → d), lower case, single spaces."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", bare).strip().lower()
 
 
 def match_key(text: str) -> str:
