@@ -70,7 +70,7 @@ def two_digit_day(day: int) -> str:
 
 def nd30_date(place: str, year: int, month: int, day: int | None) -> str:
     """The date line: "Hà Nội, ngày 06 tháng 8 năm 2024"; day None leaves room for the clerk."""
-    day_text = two_digit_day(day) if day is not None else "     "
+    day_text = two_digit_day(day) if day is not None else "\u00a0" * 6
     return f"{place}, ngày {day_text} tháng {two_digit_month(month)} năm {year}"
 
 

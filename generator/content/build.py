@@ -21,7 +21,7 @@ from generator.snapshot.model import Period
 from generator.templating.manifest import TemplateInfo
 
 DRAFT_MARK = "DỰ THẢO"
-_BLANK = "     "  # room for the clerk to write the number or the day by hand
+_BLANK = "\u00a0" * 6  # room for the clerk to write the number or the day by hand (kept by HTML too)
 
 
 def issue_info(profile: Profile, number: str | None, issue_date: date | None, fallback_month: Period) -> IssueInfo:

@@ -1,0 +1,57 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from generator.errors import UsageError
+
+SnapshotArg = Annotated[Path, typer.Argument(metavar="TỆP_SỐ_LIỆU", 
+    help="Tệp số liệu tháng (.xlsx, .csv kèm .meta.yaml, hoặc .json).", show_default=False)]
+HistoryOpt = Annotated[Optional[Path], typer.Option(
+    "--history", help="Thư mục chứa số liệu các tháng trước (mặc định: thư mục của tệp số liệu).",
+    show_default=False)]
+ProfileOpt = Annotated[Optional[Path], typer.Option(
+    "--profile", help="Tệp hồ sơ cơ quan (YAML). Mặc định: chọn theo mã hoặc tên cơ quan trong số liệu.",
+    show_default=False)]
+OutOpt = Annotated[Path, typer.Option("--out", help="Thư mục ghi kết quả.")]
+FormatsOpt = Annotated[str, typer.Option("--formats", help="Định dạng cần sinh, cách nhau bởi dấu phẩy: docx,pdf.")]
+NumberOpt = Annotated[Optional[str], typer.Option(
+    "--number", help="Số văn bản. Bỏ trống để văn thư điền tay.", show_default=False)]
+DateOpt = Annotated[Optional[str], typer.Option(
+    "--date", help="Ngày ban hành YYYY-MM-DD. Bỏ trống để văn thư điền ngày.", show_default=False)]
+OfficialOpt = Annotated[bool, typer.Option(
+    "--official", help="Bản chính thức: từ chối dùng mẫu chưa được phê duyệt.")]
+
+KNOWN_FORMATS = ("docx", "pdf")
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """"docx,pdf" → ("docx", "pdf"); UsageError for anything unknown or empty."""
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in KNOWN_FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"--formats không hợp lệ: “{text}”. Chỉ dùng: {', '.join(KNOWN_FORMATS)}.")
+    return formats
+
+
+def parse_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--date không hợp lệ: “{text}”. Dùng dạng YYYY-MM-DD, ví dụ 2024-08-06.") from None
+
+
+def parse_number(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    value = text.strip()
+    if not value.isdigit():
+        raise UsageError(f"--number không hợp lệ: “{text}”. Số văn bản chỉ gồm chữ số, ví dụ 2562.")
+    return value

@@ -1,0 +1,132 @@
+"""`congvan validate` and `congvan inspect`: look at a snapshot before generating anything."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from generator import formatting
+from generator.analysis import analyse
+from generator.analysis.model import Analysis, Delta, KindRanking
+from generator.cli.options import HistoryOpt, ProfileOpt, SnapshotArg
+from generator.config.profile import find_profile, load_profile
+from generator.errors import ConfigError
+from generator.snapshot import load_history, load_snapshot
+from generator.snapshot.model import Snapshot, UnitKind
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate", help=(
+        "Kiểm tra tệp số liệu theo định dạng quy định; báo mọi lỗi kèm TỆP:DÒNG:CỘT.\n\n"
+        "Ví dụ: congvan validate fixtures/ha-noi/2024-07.xlsx"))(validate)
+    app.command("inspect", help=(
+        "Xem bảng xếp hạng theo từng loại đơn vị: tổng điểm, hạng, thay đổi so với các tháng trước.\n\n"
+        "Ví dụ: congvan inspect fixtures/ha-noi/2024-07.xlsx --history fixtures/ha-noi"))(inspect)
+
+
+def validate(snapshot: SnapshotArg) -> None:
+    """Exit 0 with a one-screen summary, or 2 with every problem."""
+    data = load_snapshot(snapshot)
+    meta = data.meta
+    print(f"Tệp hợp lệ: {data.path}")
+    print(f"  Cơ quan: {meta.authority_name}" + (f" (mã {meta.authority_code})" if meta.authority_code else ""))
+    print(f"  Kỳ báo cáo: tháng {meta.period.label}; số liệu tính tại {formatting.cutoff_time(meta.cutoff)}")
+    rank = f", xếp hạng {meta.rank}/{meta.ranked_count}" if meta.rank else ""
+    print(f"  Tổng điểm: {formatting.score(meta.score)}/100{rank}")
+    for kind in UnitKind:
+        units = [u for u in data.units if u.kind == kind]
+        if units:
+            missing = sum(1 for u in units if u.total is None)
+            note = f" ({missing} đơn vị thiếu số liệu)" if missing else ""
+            print(f"  {kind.label.capitalize()}: {len(units)} đơn vị{note}")
+    if data.overdue_total is not None:
+        print(f"  Hồ sơ quá hạn (lũy kế): {formatting.count(data.overdue_total)}")
+    _print_warnings(data.warnings)
+
+
+def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileOpt = None) -> None:
+    """Ranked tables per kind, drawn with rich on a terminal and as plain text otherwise."""
+    data = load_snapshot(snapshot)
+    earlier = load_history(data, history)
+    targets, note = _targets(data, profile)
+    analysis = analyse(data, earlier.as_mapping(), targets)
+    console = Console(highlight=False, soft_wrap=False) if sys.stdout.isatty() else None
+    _print_authority(analysis)
+    for ranking in analysis.by_kind:
+        if console is not None:
+            console.print(_rich_table(ranking))
+        else:
+            _print_plain(ranking)
+    if note:
+        print(note)
+    _print_warnings(data.warnings + earlier.warnings)
+
+
+def _targets(data: Snapshot, profile_path):  # type: ignore[no-untyped-def]
+    try:
+        profile = load_profile(profile_path) if profile_path else find_profile(data.meta)
+    except ConfigError as error:
+        if profile_path:
+            raise
+        return (), f"Ghi chú: {error.message} Chưa đối chiếu chỉ tiêu."
+    return profile.targets_for(data.meta.period.year), None
+
+
+def _print_authority(analysis: Analysis) -> None:
+    a = analysis.authority
+    rank = f", xếp hạng {a.rank}/{a.ranked_count}" if a.rank else ""
+    changes = [f"{_signed(d)} so với tháng {d.period.label}" for d in (a.delta_previous, a.delta_before) if d]
+    extra = f" ({'; '.join(changes)})" if changes else ""
+    print(f"{a.name} - tháng {a.period.label}: {formatting.score(a.total)}/100 điểm{rank}{extra}")
+
+
+def _signed(delta: Delta | None) -> str:
+    if delta is None:
+        return ""
+    sign = "+" if delta.change > 0 else "-" if delta.change < 0 else "±"
+    return f"{sign}{formatting.change(delta.change)}"
+
+
+def _rows(ranking: KindRanking) -> list[tuple[str, ...]]:
+    rows = []
+    for u in ranking.ranked + ranking.unranked:
+        rows.append((
+            str(u.rank) if u.rank else "-",
+            u.code,
+            u.name,
+            formatting.score(u.total) if u.total is not None else "",
+            _signed(u.delta_previous),
+            _signed(u.delta_before),
+            formatting.count(u.overdue) if u.overdue is not None else "",
+            u.excluded_reason or "",
+        ))
+    return rows
+
+
+HEADINGS = ("Hạng", "Mã", "Đơn vị", "Tổng điểm", "So tháng trước", "So 2 tháng trước", "Quá hạn", "Ghi chú")
+
+
+def _rich_table(ranking: KindRanking) -> Table:
+    table = Table(title=f"{ranking.kind.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
+    for i, heading in enumerate(HEADINGS):
+        table.add_column(heading, justify="right" if i in (0, 3, 4, 5, 6) else "left")
+    for row in _rows(ranking):
+        table.add_row(*row)
+    return table
+
+
+def _print_plain(ranking: KindRanking) -> None:
+    rows = [HEADINGS, *_rows(ranking)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADINGS))]
+    print(f"\n{ranking.kind.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
+    for row in rows:
+        cells = [c.rjust(w) if i in (0, 3, 4, 5, 6) else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        print("  ".join(cells).rstrip())
+
+
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        print(f"Cảnh báo: {warning}", file=sys.stderr)
