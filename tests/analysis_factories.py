@@ -108,7 +108,7 @@ def unit_analysis(
         overdue_share=dec(overdue_share),
         holds_most_overdue=holds_most_overdue,
         targets=checks(result, targets),
-        excluded_reason=("Thiếu số liệu nhóm " + missing[0].label) if missing else None,
+        excluded_reason=f"thiếu số liệu nhóm “{missing[0].label}”" if missing else None,
     )
 
 

@@ -130,7 +130,7 @@ def test_unit_with_empty_group_is_unranked_with_reason() -> None:
     """An empty group gives no total, no rank and a Vietnamese reason naming the group."""
     e = analyse(july(), {}, ()).unit("E")
     assert e.total is None and e.rank is None
-    assert e.excluded_reason == "Thiếu số liệu nhóm Mức độ hài lòng"
+    assert e.excluded_reason == "thiếu số liệu nhóm “Mức độ hài lòng”"
     assert e.ranked_count == 4
 
 
@@ -138,7 +138,7 @@ def test_reason_lists_every_missing_group() -> None:
     """Several empty groups are all named, separated by semicolons."""
     lone = unit("Z", (None, "10", "6", "5", None, "10"))
     z = analyse(july((lone,)), {}, ()).unit("Z")
-    assert z.excluded_reason == "Thiếu số liệu các nhóm: Công khai, minh bạch; Mức độ hài lòng"
+    assert z.excluded_reason == "thiếu số liệu các nhóm “Công khai, minh bạch”, “Mức độ hài lòng”"
     assert z.ranked_count == 0
 
 

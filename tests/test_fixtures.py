@@ -166,7 +166,7 @@ def test_hanoi_july_unit_with_empty_group_is_unranked() -> None:
     result = july_analysis()
     thanh_oai = result.unit("H-THANHOAI")
     assert thanh_oai.unit.score("mdhl") is None and thanh_oai.total is None and thanh_oai.rank is None
-    assert thanh_oai.excluded_reason == "Thiếu số liệu nhóm Mức độ hài lòng"
+    assert thanh_oai.excluded_reason == "thiếu số liệu nhóm “Mức độ hài lòng”"
     districts = result.by_kind[1]
     assert len(districts.ranked) == 29 and [u.code for u in districts.unranked] == ["H-THANHOAI"]
     assert thanh_oai.ranked_count == 29

@@ -81,9 +81,9 @@ def excluded_reason(unit: UnitResult) -> str | None:
     if not missing:
         return None
     if len(missing) == 1:
-        return f"Thiếu số liệu nhóm {missing[0].label}"
-    # Group labels contain commas ("Công khai, minh bạch"), so several are separated by semicolons.
-    return "Thiếu số liệu các nhóm: " + "; ".join(g.label for g in missing)
+        return f"thiếu số liệu nhóm “{missing[0].label}”"
+    # Group labels contain commas ("Công khai, minh bạch"), so each is quoted.
+    return "thiếu số liệu các nhóm " + ", ".join(f"“{g.label}”" for g in missing)
 
 
 def _analyse_authority(
