@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 
-from generator.templating.manifest import all_templates
+from generator import formatting
+from generator.errors import TemplateError
+from generator.templating.manifest import TemplateInfo, all_templates, find_template
 
 app = typer.Typer(
     help=("Quản lý mẫu văn bản và tệp quy tắc chỉ đạo: xem trạng thái, kiểm tra, lập hồ sơ thẩm định, "
@@ -14,11 +20,157 @@ app = typer.Typer(
 )
 
 STATUS_VI = {"approved": "đã phê duyệt", "draft": "dự thảo"}
+HEADERS = ("Mã", "Phiên bản", "Trạng thái", "Sửa sau phê duyệt", "Người phê duyệt", "Ngày phê duyệt", "Tên")
+
+IdArg = Annotated[str, typer.Argument(metavar="MÃ_MẪU", help="Mã mẫu, ví dụ monthly_dispatch (xem: congvan templates list).",
+                                      show_default=False)]
+
+
+def _row(info: TemplateInfo) -> tuple[str, ...]:
+    return (info.id, str(info.version), STATUS_VI[info.status], "có" if info.changed_since_approval else "không",
+            info.approved_by or "", formatting.short_date(info.approved_on) if info.approved_on else "", info.title)
 
 
 @app.command("list", help="Liệt kê các mẫu: mã, phiên bản, trạng thái, có bị sửa sau khi phê duyệt không.\n\n"
                           "Ví dụ: congvan templates list")
 def list_templates() -> None:
-    for info in all_templates():
-        changed = "đã sửa sau phê duyệt" if info.changed_since_approval else ""
-        typer.echo(f"{info.id:<20} v{info.version:<3} {STATUS_VI[info.status]:<14} {changed}".rstrip())
+    rows = [_row(info) for info in all_templates()]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="Các mẫu văn bản và tệp quy tắc")
+        for i, header in enumerate(HEADERS):  # short columns as wide as their values; the title takes the rest
+            if header == "Tên":
+                table.add_column(header, ratio=1)
+                continue
+            longest_word = max(len(word) for word in header.split())
+            table.add_column(header, width=max([longest_word, *(len(r[i]) for r in rows)]))
+        for row in rows:
+            style = "green" if row[2] == STATUS_VI["approved"] else ("red" if row[3] == "có" else "yellow")
+            table.add_row(*row, style=style)
+        Console().print(table)
+        return
+    widths = [max(len(r[i]) for r in [HEADERS, *rows]) for i in range(len(HEADERS) - 1)]
+    for row in [HEADERS, *rows]:
+        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1])
+
+
+@app.command("check", help=(
+    "Kiểm tra mẫu: cú pháp, biến không có trong danh mục (kèm gợi ý “có phải … ?”), bộ lọc không có, "
+    "tệp quy tắc không đọc được. Có lỗi thì in TỆP:DÒNG: lỗi và thoát với mã 2.\n\n"
+    "Không nêu mã thì kiểm tra mọi mẫu.\n\nVí dụ: congvan templates check monthly_dispatch"))
+def check(template_id: Annotated[Optional[str], typer.Argument(
+        metavar="[MÃ_MẪU]", help="Mã mẫu; bỏ trống để kiểm tra tất cả.", show_default=False)] = None) -> None:
+    from generator.templating.check import check_template, require_clean
+
+    infos = (find_template(template_id),) if template_id else all_templates()
+    results = tuple(check_template(info) for info in infos)
+    for result in results:
+        if result.ok:
+            typer.echo(f"Đạt: {result.summary()}")
+    require_clean(results)
+
+
+@app.command("catalogue", help=(
+    "In danh mục biến và bộ lọc mẫu được dùng (Markdown), sinh từ mô hình dữ liệu.\n\n"
+    "--write ghi ra docs/template-variables.md; --check báo lỗi (mã 2) khi tệp đó đã cũ.\n\n"
+    "Ví dụ: congvan templates catalogue --write"))
+def catalogue(
+    write: Annotated[bool, typer.Option("--write", help="Ghi ra docs/template-variables.md.")] = False,
+    check_only: Annotated[bool, typer.Option("--check", help="Chỉ kiểm tra tệp đã ghi có khớp không.")] = False,
+) -> None:
+    from generator.templating.catalogue_doc import CATALOGUE_PATH, catalogue_markdown, write_catalogue
+
+    text = catalogue_markdown()
+    if check_only:
+        current = CATALOGUE_PATH.read_text(encoding="utf-8") if CATALOGUE_PATH.is_file() else ""
+        if current != text:
+            raise TemplateError(f"{CATALOGUE_PATH} đã cũ so với mô hình dữ liệu; chạy: congvan templates catalogue --write")
+        typer.echo(f"Đạt: {CATALOGUE_PATH} khớp với mô hình dữ liệu.")
+    elif write:
+        typer.echo(str(write_catalogue()))
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command("review", help=(
+    "Lập hồ sơ thẩm định (PDF và DOCX) cho cán bộ pháp chế: lời văn của mẫu với các biến số tô vàng và giải "
+    "thích, điều kiện của từng đoạn bằng lời, các quy tắc chỉ đạo, văn bản sinh thử trên số liệu mẫu.\n\n"
+    "Mặc định ghi vào output/review/MÃ-vPHIÊN_BẢN.pdf (và .docx cùng tên).\n\n"
+    "Ví dụ: congvan templates review monthly_dispatch"))
+def review(
+    template_id: IdArg,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Tệp PDF cần ghi; tệp DOCX ghi cùng chỗ.",
+                                                show_default=False)] = None,
+) -> None:
+    from generator.templating.review import build_review, default_output, write_review
+
+    info = find_template(template_id)
+    pack = build_review(info)
+    pdf, docx = write_review(pack, (out or default_output(info)).with_suffix(".pdf"))
+    typer.echo(f"Hồ sơ thẩm định “{info.id}” phiên bản {info.version}: {len(pack.variables)} biến, "
+               f"{len(pack.conditions)} điều kiện, {pack.samples} trường hợp sinh thử.")
+    typer.echo(str(pdf))
+    typer.echo(str(docx))
+
+
+@app.command("approve", help=(
+    "Phê duyệt mẫu: ghi người phê duyệt, ngày (hôm nay) và mã kiểm tra các tệp vào manifest.yaml. "
+    "Mẫu còn lỗi (theo templates check) thì không phê duyệt được. Sửa tệp sau khi phê duyệt thì mẫu tự trở lại "
+    "dự thảo.\n\nVí dụ: congvan templates approve monthly_dispatch --by \"Nguyễn Văn A\""))
+def approve_cmd(
+    template_id: IdArg,
+    by: Annotated[str, typer.Option("--by", help="Họ tên người phê duyệt.", show_default=False)],
+) -> None:
+    from generator.templating.approve import approval_line, approve
+
+    typer.echo(approval_line(approve(find_template(template_id), by)))
+
+
+@app.command("diff", help=(
+    "So sánh lời văn của mẫu giữa hai phiên bản, từng từ một: từ bị bỏ in [-…-], từ thêm in {+…+} "
+    "(có màu khi in ra màn hình). --from/--to là phiên bản git (mã commit, nhánh, thẻ) hoặc hai đường dẫn tệp; "
+    "không có --to thì so với bản hiện tại.\n\n"
+    "Ví dụ: congvan templates diff monthly_dispatch --from HEAD~1"))
+def diff(
+    template_id: IdArg,
+    from_: Annotated[str, typer.Option("--from", help="Phiên bản cũ: phiên bản git hoặc đường dẫn tệp.",
+                                       show_default=False)],
+    to: Annotated[Optional[str], typer.Option("--to", help="Phiên bản mới (mặc định: bản hiện tại).",
+                                              show_default=False)] = None,
+) -> None:
+    from generator.templating.diff import diff_files, diff_revisions
+
+    info = find_template(template_id)
+    if Path(from_).is_file():
+        diffs = (diff_files(Path(from_), Path(to) if to else info.main_file),)
+    else:
+        diffs = diff_revisions(info.files, info.root, from_, to)
+    _print_diffs(diffs)
+
+
+def _print_diffs(diffs) -> None:  # type: ignore[no-untyped-def]
+    colour = sys.stdout.isatty()
+    console = None
+    if colour:
+        from rich.console import Console
+
+        console = Console(highlight=False)
+    for file_diff in diffs:
+        note = f" ({file_diff.note})" if file_diff.note else ""
+        typer.echo(f"== {file_diff.label}: {file_diff.old_name} → {file_diff.new_name}{note}")
+        if not file_diff.lines:
+            typer.echo("   Không có thay đổi về lời văn.")
+        for line in file_diff.lines:
+            if console is None:
+                typer.echo(f"dòng {line.number}: {line.plain()}")
+                continue
+            from rich.text import Text
+
+            text = Text(f"dòng {line.number}: ")
+            styles = {"removed": "red strike", "added": "green bold", "same": ""}
+            for piece in line.pieces:
+                shown = {"removed": f"[-{piece.text}-]", "added": f"{{+{piece.text}+}}"}.get(piece.kind, piece.text)
+                text.append(shown, style=styles[piece.kind])
+            console.print(text)

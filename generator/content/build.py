@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import TemplateError as JinjaTemplateError
@@ -56,7 +58,7 @@ def build_document(
 ) -> Document:
     """Render `template` with `context` (a context dataclass) into a complete Document."""
     source = template.template_name()
-    text = render_template_text(source, as_variables(context))
+    text = render_template_text(source, as_variables(context), template.root)
     markup = parse_markup(text, str(template.main_file))
     document_config = profile.document(template.id)
     when = issue_date or date(fallback_month.year, fallback_month.month, 1)
@@ -84,28 +86,86 @@ def build_document(
     )
 
 
-@lru_cache(maxsize=1)
-def _environment():  # type: ignore[no-untyped-def]
-    return build_environment(TEMPLATES_DIR, autoescape=True)
+@lru_cache(maxsize=4)
+def _environment(root: Path):  # type: ignore[no-untyped-def]
+    return build_environment(root, autoescape=True)
 
 
-def render_template_text(name: str, variables: dict[str, Any]) -> str:
+def render_template_text(name: str, variables: dict[str, Any], root: Path = TEMPLATES_DIR) -> str:
     """Render one template; Jinja problems become TemplateError naming the variable, file and line."""
-    env = _environment()
+    env = _environment(root.resolve())
     try:
         return env.get_template(name).render(variables)
     except TemplateSyntaxError as exc:
         raise TemplateError("Mẫu văn bản sai cú pháp",
-                            (Problem(exc.filename or name, exc.message or "lỗi cú pháp", row=exc.lineno),)) from None
+                            (Problem(exc.filename or name, _syntax_message(exc.message), row=exc.lineno),)) from None
     except UndefinedError as exc:
-        raise TemplateError("Mẫu văn bản dùng một biến không có", (_located(exc, name, f"biến không có: {exc.message}"),)) from None
+        problem = _located(exc, root / name, "")
+        message = f"biến không có: {_undefined_name(exc, problem)}"
+        raise TemplateError("Mẫu văn bản dùng một biến không có",
+                            (Problem(problem.file, message, problem.row),)) from None
     except SecurityError as exc:
-        raise TemplateError("Mẫu văn bản bị chặn vì truy cập không an toàn", (_located(exc, name, str(exc)),)) from None
+        raise TemplateError("Mẫu văn bản bị chặn vì truy cập không an toàn (thuộc tính nội bộ của Python)",
+                            (_located(exc, root / name, _security_message(str(exc))),)) from None
     except JinjaTemplateError as exc:
-        raise TemplateError("Không dựng được văn bản từ mẫu", (_located(exc, name, str(exc)),)) from None
+        raise TemplateError("Không dựng được văn bản từ mẫu", (_located(exc, root / name, str(exc)),)) from None
 
 
-def _located(exc: BaseException, name: str, message: str) -> Problem:
+_UNKNOWN_FILTER = re.compile(r"^No (filter|test) named '([^']+)'")
+
+
+def _syntax_message(message: str | None) -> str:
+    """Jinja's compile-time messages that a template author meets most, in Vietnamese."""
+    unknown = _UNKNOWN_FILTER.match(message or "")
+    if unknown:
+        what = "bộ lọc" if unknown.group(1) == "filter" else "phép thử"
+        return f"không có {what} “{unknown.group(2)}” (xem docs/template-variables.md)"
+    return f"lỗi cú pháp: {message}" if message else "lỗi cú pháp"
+
+
+_UNSAFE = re.compile(r"access to attribute '([^']+)' of '([^']+)' object is unsafe")
+
+
+def _security_message(message: str) -> str:
+    unsafe = _UNSAFE.search(message)
+    if not unsafe:
+        return f"truy cập bị chặn: {message}"
+    return (f"truy cập bị chặn: “{unsafe.group(1)}” (của kiểu {unsafe.group(2)}) là phần nội bộ của Python, "
+            "mẫu văn bản không được dùng")
+
+
+_UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
+_MISSING_ATTRIBUTE = re.compile(r"^'(.+)' has no attribute '([^']+)'$")
+
+
+def _undefined_name(exc: UndefinedError, where: Problem) -> str:
+    """Jinja's English message as the variable the template wrote: “authority.totl”, with the object's kind."""
+    text = exc.message or ""
+    undefined = _UNDEFINED_NAME.match(text)
+    if undefined:
+        return f"“{undefined.group(1)}”"
+    missing = _MISSING_ATTRIBUTE.match(text)
+    if not missing:
+        return text
+    owner, attribute = missing.group(1).removesuffix(" object").rsplit(".", 1)[-1], missing.group(2)
+    chain = _chain_on_line(where, attribute)
+    written = f"“{chain}”" if chain else f"“{attribute}”"
+    return f"{written} (kiểu {owner} không có thuộc tính “{attribute}”)"
+
+
+def _chain_on_line(where: Problem, attribute: str) -> str | None:
+    """The dotted name ending in `attribute` on the template line the error points at, when it is there."""
+    if not isinstance(where.row, int):
+        return None
+    try:
+        line = Path(where.file).read_text(encoding="utf-8").splitlines()[where.row - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return None
+    found = re.search(rf"([A-Za-z_][\w.]*\.{re.escape(attribute)})\b", line)
+    return found.group(1) if found else None
+
+
+def _located(exc: BaseException, path: Path, message: str) -> Problem:
     """Find the template file and line from the traceback frames Jinja rewrites for templates."""
     tb = exc.__traceback__
     where: tuple[str, int] | None = None
@@ -115,5 +175,5 @@ def _located(exc: BaseException, name: str, message: str) -> Problem:
             where = (filename, tb.tb_lineno)
         tb = tb.tb_next
     if where is None:
-        return Problem(str(TEMPLATES_DIR / name), message)
+        return Problem(str(path), message)
     return Problem(where[0], message, row=where[1])

@@ -14,11 +14,12 @@ Align = Literal["left", "center", "right", "justify"]
 
 @dataclass(frozen=True)
 class Span:
-    """A run of text with its emphasis."""
+    """A run of text with its emphasis; `highlight` marks text a reviewer must notice (review packs)."""
 
     text: str
     bold: bool = False
     italic: bool = False
+    highlight: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ _GAP_AFTER_TABLE = 120
 
 def body_paragraph(block: Paragraph, space_before: int | None = None) -> str:
     """A "CV Body" paragraph; only deviations from the style (no indent, other alignment) are direct."""
-    runs = "".join(run(span.text, bold=span.bold, italic=span.italic) for span in block.spans)
+    runs = "".join(run(span.text, bold=span.bold, italic=span.italic, highlight=span.highlight)
+                   for span in block.spans)
     return paragraph(
         st.style_id(st.BODY),
         runs,

@@ -60,8 +60,9 @@ def run(
     italic: bool = False,
     style: str | None = None,
     size_pt: float | None = None,
+    highlight: bool = False,
 ) -> str:
-    """One run; tabs and line feeds in `text` become w:tab and w:br."""
+    """One run; tabs and line feeds in `text` become w:tab and w:br; `highlight` paints it yellow."""
     props = []
     if style:
         props.append(f'<w:rStyle w:val="{style}"/>')
@@ -72,6 +73,8 @@ def run(
     if size_pt is not None:
         size = half_points(size_pt)
         props.append(f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
+    if highlight:
+        props.append('<w:highlight w:val="yellow"/>')  # after w:szCs, as CT_RPr orders it
     rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
     parts = []
     for piece in _BREAKS.split(text):

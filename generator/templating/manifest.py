@@ -32,6 +32,7 @@ class TemplateInfo:
     approved_on: date | None
     approved_sha256: str | None
     sha256: str  # of the files as they are now
+    root: Path = TEMPLATES_DIR  # the templates root the Jinja loader searches (a copy in tests)
 
     @property
     def changed_since_approval(self) -> bool:
@@ -52,9 +53,18 @@ class TemplateInfo:
     def main_file(self) -> Path:
         return self.files[0]
 
-    def template_name(self, root: Path = TEMPLATES_DIR) -> str:
+    @property
+    def manifest_path(self) -> Path:
+        return self.directory / MANIFEST_NAME
+
+    @property
+    def is_rule_file(self) -> bool:
+        """A directive rule file (YAML) rather than a document template (Jinja markup)."""
+        return self.main_file.suffix in (".yaml", ".yml")
+
+    def template_name(self, root: Path | None = None) -> str:
         """The main file's name for the Jinja loader (relative to the templates root, '/'-separated)."""
-        return self.main_file.resolve().relative_to(root.resolve()).as_posix()
+        return self.main_file.resolve().relative_to((root or self.root).resolve()).as_posix()
 
 
 def files_sha256(files: tuple[Path, ...], base: Path) -> str:
@@ -98,10 +108,19 @@ def load_template_info(directory: Path) -> TemplateInfo:
         approved_on=approved_on if isinstance(approved_on, date) else None,
         approved_sha256=data.get("approved_sha256"),
         sha256=files_sha256(files, directory),
+        root=directory.parent,
     )
 
 
-def find_template(template_id: str, root: Path = TEMPLATES_DIR) -> TemplateInfo:
+def templates_root() -> Path:
+    """The templates root used when none is given; read at call time so tests can point at a copy."""
+    return TEMPLATES_ROOT
+
+
+TEMPLATES_ROOT = TEMPLATES_DIR
+
+
+def find_template(template_id: str, root: Path | None = None) -> TemplateInfo:
     """The template or rule file with this id; TemplateError listing the known ids otherwise."""
     known = all_templates(root)
     for info in known:
@@ -111,5 +130,7 @@ def find_template(template_id: str, root: Path = TEMPLATES_DIR) -> TemplateInfo:
     raise TemplateError(f"Không có mẫu “{template_id}”. Các mẫu hiện có: {names}")
 
 
-def all_templates(root: Path = TEMPLATES_DIR) -> tuple[TemplateInfo, ...]:
-    return tuple(load_template_info(m.parent) for m in sorted(root.glob(f"*/{MANIFEST_NAME}")))
+def all_templates(root: Path | None = None) -> tuple[TemplateInfo, ...]:
+    """Every template and rule file under `root` (default: the project's templates/), by folder name."""
+    base = root or templates_root()
+    return tuple(load_template_info(m.parent) for m in sorted(base.glob(f"*/{MANIFEST_NAME}")))
