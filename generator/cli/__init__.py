@@ -18,7 +18,7 @@ from typer._click import exceptions as click_exceptions
 from generator.cli import i18n
 from generator.errors import CongvanError
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_USER = 0, 1, 2
+EXIT_OK, EXIT_UNEXPECTED, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 i18n.install()
 
@@ -49,8 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     """Console entry point; returns (and exits with) 0, 1 or 2."""
     _register()
     try:
-        app(args=argv, prog_name="congvan", standalone_mode=False)
-        code = EXIT_OK
+        returned = app(args=argv, prog_name="congvan", standalone_mode=False)
+        # Without standalone mode the framework turns typer.Exit(n) (and --help) into a return value.
+        code = returned if isinstance(returned, int) else EXIT_OK
+        if code == EXIT_INTERRUPTED:  # the framework turned Ctrl-C into Exit(130)
+            print("Đã dừng theo yêu cầu.", file=sys.stderr)
     except CongvanError as error:
         report_error(error)
         code = EXIT_USER
@@ -59,11 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {i18n.usage_error_message(error)}", file=sys.stderr)
         print(f"Xem hướng dẫn: {command} --help", file=sys.stderr)
         code = EXIT_USER
-    except click_exceptions.Exit as done:
+    except typer.Exit as done:  # the vendored click has no Exit/Abort of its own: they are typer's
         code = done.exit_code
-    except (click_exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
-        code = 130
+        code = EXIT_INTERRUPTED
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else EXIT_UNEXPECTED
     except Exception:  # noqa: BLE001 - the last resort: never a traceback on the user's screen

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 import zipfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,7 +15,8 @@ from generator.cli.options import (DateOpt, FormatsOpt, HistoryOpt, NumberOpt, O
                                    SnapshotArg, parse_date, parse_formats, parse_number)
 from generator.errors import UsageError
 from generator.output import batch
-from generator.output.files import remove_stale_temporaries, write_atomic
+from generator.output.files import (TEMPORARY_SUFFIX, OutputError, make_folder, publish, reason,
+                                    remove_stale_temporaries, temporary_beside)
 from generator.output.layout import run_folder
 from generator.output.manifest import Manifest, TemplateRecord
 from generator.pipeline import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, prepare
@@ -58,10 +60,12 @@ def run_batch(
     require_usable(templates, official)
     unit_codes = _unit_codes(units, prepared)
 
-    folder = run_folder(out, prepared)
+    folder = make_folder(run_folder(out, prepared))
     remove_stale_temporaries(folder)
+    for leftover in folder.parent.glob(f".{folder.name}.zip.*{TEMPORARY_SUFFIX}"):  # a killed --zip
+        leftover.unlink(missing_ok=True)
     plan = batch.plan(prepared, dispatch, notice, unit_codes)
-    settings = batch.BatchSettings(folder, wanted, issue_number, issue_date, force)
+    settings = batch.BatchSettings(folder, wanted, issue_number, issue_date, force, batch.program_fingerprint())
     workers = min(jobs or batch.default_workers(), len(plan))
 
     started = time.perf_counter()
@@ -69,10 +73,14 @@ def run_batch(
         results = batch.run(plan, prepared, templates, settings, workers, progress.advance)
     elapsed = time.perf_counter() - started
 
+    # Results arrive as workers finish; the manifest lists documents in plan order.
     position = {job.unit_code: i for i, job in enumerate(plan)}
     records = tuple(sorted((r.record for r in results if r.record is not None),
                            key=lambda record: position[record.unit_code]))
-    failures = tuple(r.failure for r in results if r.failure is not None)
+    failures = tuple(sorted((r.failure for r in results if r.failure is not None),
+                            key=lambda failure: position[failure.unit_code]))
+    stats = batch.worker_stats(results)
+    peak = max((s.peak_rss_mib for s in stats), default=0.0)
     manifest = Manifest(
         snapshot_path=str(prepared.snapshot.path),
         snapshot_sha256=prepared.snapshot.sha256,
@@ -83,13 +91,16 @@ def run_batch(
         options={"formats": list(wanted), "number": issue_number, "jobs": workers, "force": force,
                  "units": list(unit_codes) if unit_codes else None, "official": official,
                  "date": issue_date.isoformat() if issue_date else None},
+        run={"seconds": round(elapsed, 2), "workers": workers, "peak_rss_mib": peak,
+             "worker_memory": [asdict(s) for s in stats]},
     )
     manifest_path = manifest.write(folder)
     if zip_:
         typer.echo(str(_zip(folder, manifest)))
     skipped = sum(1 for r in records if r.skipped)
     typer.echo(f"Xong {len(records)}/{len(plan)} văn bản trong {elapsed:.1f} giây "
-               f"({len(records) - skipped} sinh mới, {skipped} không đổi nên bỏ qua); {workers} tiến trình.")
+               f"({len(records) - skipped} sinh mới, {skipped} không đổi nên bỏ qua); {workers} tiến trình, "
+               f"bộ nhớ đỉnh mỗi tiến trình {peak:.0f} MiB.")
     typer.echo(f"Kết quả: {folder}")
     typer.echo(f"Manifest: {manifest_path}")
     if failures:
@@ -112,15 +123,21 @@ def _unit_codes(units: str | None, prepared) -> tuple[str, ...] | None:  # type:
 
 def _zip(folder: Path, manifest: Manifest) -> Path:
     """All listed files plus the manifest, written atomically beside the folder."""
-    target = folder.with_suffix(".zip")
-    temporary = folder.parent / f".{target.name}.tmp"
-    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for record in manifest.documents:
-            for f in record.files:
-                archive.write(folder / f.path, f.path)
-        archive.write(folder / "manifest.json", "manifest.json")
-    write_atomic(target, temporary.read_bytes())
-    temporary.unlink()
+    target = folder.with_name(f"{folder.name}.zip")
+    temporary = temporary_beside(target)
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for record in manifest.documents:
+                for f in record.files:
+                    archive.write(folder / f.path, f.path)
+            archive.write(folder / "manifest.json", "manifest.json")
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise OutputError(f"Không ghi được tệp nén {target}: {reason(error)}.") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    publish(temporary, target)
     return target
 
 

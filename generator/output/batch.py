@@ -10,24 +10,31 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import multiprocessing
 import os
 import resource
+import signal
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from generator.errors import CongvanError
 from generator.output.files import sha256_file, write_atomic
-from generator.output.layout import safe_stem
+from generator.output.layout import dispatch_stem, notice_stems
 from generator.output.manifest import DocumentRecord, FailureRecord, FileRecord
-from generator.pipeline import DISPATCH_TEMPLATE, Prepared, dispatch_document, notice_document
+from generator.pipeline import Prepared, dispatch_document, notice_document
 from generator.render.base import renderer_for
 from generator.templating.manifest import TemplateInfo
 
 STATE_DIR = ".state"
 NOTICE_DIR = "thong-bao"
+_PROGRAM_ROOT = Path(__file__).resolve().parents[2]
+# What the rendering depends on besides the inputs: the program and the renderer's own templates.
+_PROGRAM_FILES = ("generator/**/*.py", "templates/render/*")
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,7 @@ class BatchSettings:
     number: str | None
     issue_date: date | None
     force: bool
+    program_sha256: str = ""  # see program_fingerprint(); part of every document's fingerprint
 
 
 @dataclass(frozen=True)
@@ -53,24 +61,47 @@ class JobResult:
     job: Job
     record: DocumentRecord | None
     failure: FailureRecord | None
-    peak_rss_kib: int
+    peak_rss_kib: int  # the worker's peak resident memory so far
+    rss_kib: int = 0  # the worker's resident memory after this job (after garbage collection)
+    pid: int = 0  # which worker made it
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class WorkerStats:
+    """One worker's memory over the run: a later decile well above the first means it grows."""
+
+    pid: int
+    role: str  # "dispatch" (a process of its own in a pool run) or "notices"
+    jobs: int
+    peak_rss_mib: float
+    first_decile_rss_mib: float
+    last_decile_rss_mib: float
 
 
 def plan(prepared: Prepared, dispatch: TemplateInfo, notice: TemplateInfo,
          unit_codes: tuple[str, ...] | None) -> tuple[Job, ...]:
-    """The jobs in order; file stems come from unit codes and never collide (case-insensitively)."""
-    period = prepared.snapshot.meta.period
-    jobs = [Job(dispatch.id, None, f"cong-van-{period}")]
-    taken = {jobs[0].stem.lower()}
+    """The jobs in order; each notice's file name depends on its code only (see layout.notice_stems)."""
+    jobs = [Job(dispatch.id, None, dispatch_stem(prepared))]
+    stems = notice_stems(u.code for u in prepared.analysis.units)
+    wanted = None if unit_codes is None else set(unit_codes)
     for unit in prepared.analysis.units:
-        if unit_codes is not None and unit.code not in unit_codes:
-            continue
-        stem = f"{NOTICE_DIR}/{safe_stem(unit.code)}"
-        if stem.lower() in taken:
-            stem = f"{stem}-{hashlib.sha256(unit.code.encode()).hexdigest()[:8]}"
-        taken.add(stem.lower())
-        jobs.append(Job(notice.id, unit.code, stem))
+        if wanted is None or unit.code in wanted:
+            jobs.append(Job(notice.id, unit.code, f"{NOTICE_DIR}/{stems[unit.code]}"))
     return tuple(jobs)
+
+
+@lru_cache(maxsize=1)
+def program_fingerprint() -> str:
+    """A hash over the program's code and rendering templates: a new program remakes every document."""
+    digest = hashlib.sha256()
+    for pattern in _PROGRAM_FILES:
+        for path in sorted(_PROGRAM_ROOT.glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(_PROGRAM_ROOT).as_posix().encode())
+                digest.update(b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def fingerprint(prepared: Prepared, templates: tuple[TemplateInfo, ...], settings: BatchSettings, job: Job) -> str:
@@ -78,7 +109,8 @@ def fingerprint(prepared: Prepared, templates: tuple[TemplateInfo, ...], setting
     from generator import __version__
 
     parts = [
-        __version__, prepared.snapshot.sha256, prepared.profile.model_dump_json(), job.kind, job.unit_code or "",
+        __version__, settings.program_sha256, prepared.snapshot.sha256, prepared.profile.model_dump_json(),
+        job.kind, job.unit_code or "",
         settings.number or "", settings.issue_date.isoformat() if settings.issue_date else "",
         *(f"{t.id}:{t.sha256}:{t.status}" for t in templates),
         *prepared.history_sha256,
@@ -91,14 +123,24 @@ def fingerprint(prepared: Prepared, templates: tuple[TemplateInfo, ...], setting
 _WORKER: dict[str, object] = {}
 
 
-def init_worker(prepared: Prepared, templates: tuple[TemplateInfo, ...], settings: BatchSettings) -> None:
-    """Pay the heavy imports (python-docx, WeasyPrint) and receive the prepared data once per worker."""
+def init_worker(prepared: Prepared, templates: tuple[TemplateInfo, ...], settings: BatchSettings,
+                ignore_interrupt: bool = False) -> None:
+    """Pay the heavy imports (python-docx, WeasyPrint) and receive the prepared data once per worker.
+
+    Everything alive after this is kept for the worker's life, so it is frozen out of the garbage
+    collector: the collection after each document then only walks that document's objects.
+    """
+    if ignore_interrupt:  # Ctrl-C is the parent's to handle: it cancels what is queued
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.update(prepared=prepared, templates=templates, settings=settings,
                    renderers={fmt: renderer_for(fmt, prepared.profile.to_layout()) for fmt in settings.formats})
+    gc.collect()
+    gc.freeze()
 
 
 def run_job(job: Job) -> JobResult:
     """Make one document; a failure is returned as a record, never raised to the pool."""
+    started = time.perf_counter()
     prepared: Prepared = _WORKER["prepared"]  # type: ignore[assignment]
     templates: tuple[TemplateInfo, ...] = _WORKER["templates"]  # type: ignore[assignment]
     settings: BatchSettings = _WORKER["settings"]  # type: ignore[assignment]
@@ -111,7 +153,17 @@ def run_job(job: Job) -> JobResult:
     except Exception as error:  # noqa: BLE001 - one unit's bug must not stop the others
         record, failure = None, FailureRecord(job.kind, job.unit_code, f"lỗi ngoài dự kiến: {type(error).__name__}: {error}")
     gc.collect()  # python-docx objects form reference cycles; keep worker memory flat
-    return JobResult(job, record, failure, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return JobResult(job, record, failure, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, _current_rss_kib(),
+                     os.getpid(), time.perf_counter() - started)
+
+
+def _current_rss_kib() -> int:
+    """Resident memory now (Linux /proc), or the peak where /proc is missing."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * resource.getpagesize() // 1024
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _make(job: Job, prepared: Prepared, templates: tuple[TemplateInfo, ...], settings: BatchSettings,
@@ -128,9 +180,9 @@ def _make(job: Job, prepared: Prepared, templates: tuple[TemplateInfo, ...], set
         document = dispatch_document(prepared, template, settings.number, settings.issue_date)
     else:
         document = notice_document(prepared, template, job.unit_code, settings.number, settings.issue_date)
+    rendered = {fmt: renderers[fmt].render(document) for fmt in settings.formats}  # all or nothing
     files = []
-    for fmt in settings.formats:
-        data = renderers[fmt].render(document)
+    for fmt, data in rendered.items():
         path = folder / f"{job.stem}.{fmt}"
         write_atomic(path, data)
         files.append(FileRecord(f"{job.stem}.{fmt}", fmt, hashlib.sha256(data).hexdigest(), len(data)))
@@ -142,12 +194,12 @@ def _make(job: Job, prepared: Prepared, templates: tuple[TemplateInfo, ...], set
 def _intact(folder: Path, state_path: Path, key: str, formats: tuple[str, ...]) -> tuple[FileRecord, ...] | None:
     """The previous run's files when its fingerprint matches and every file still has its hash."""
     try:
-        state = json.loads(state_path.read_text())
-    except (OSError, ValueError):
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        if not isinstance(state, dict) or state.get("fingerprint") != key:
+            return None
+        files = tuple(FileRecord(**f) for f in state.get("files", []))
+    except (OSError, ValueError, TypeError):  # missing, unreadable or not what we wrote: remake
         return None
-    if state.get("fingerprint") != key:
-        return None
-    files = tuple(FileRecord(**f) for f in state.get("files", []))
     if sorted(f.format for f in files) != sorted(formats):
         return None
     for f in files:
@@ -165,25 +217,48 @@ def run(jobs: tuple[Job, ...], prepared: Prepared, templates: tuple[TemplateInfo
     results: list[JobResult] = []
     if workers <= 1 or len(jobs) <= 1:
         init_worker(prepared, templates, settings)
-        for job in jobs:
-            result = run_job(job)
-            results.append(result)
-            on_result(result)
+        try:
+            for job in jobs:
+                result = run_job(job)
+                results.append(result)
+                on_result(result)
+        finally:
+            gc.unfreeze()  # this process goes on (a test run, say): let its objects be collected again
+            _WORKER.clear()
         return results
-    with ProcessPoolExecutor(max_workers=workers, initializer=init_worker,
-                             initargs=(prepared, templates, settings)) as pool:
-        for result in _as_completed(pool, jobs, workers):
+    # Fresh worker processes ("spawn"): forking a parent that runs threads (the progress bar) is unsafe.
+    # The dispatch, one large document (its annex lists every unit), gets a process of its own that
+    # ends with it, so the long-lived notice workers never carry its memory for the rest of the run.
+    context = multiprocessing.get_context("spawn")
+    initargs = (prepared, templates, settings, True)
+    dispatch_jobs = tuple(j for j in jobs if j.unit_code is None)
+    notice_jobs = tuple(j for j in jobs if j.unit_code is not None)
+    pools = [ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker, initargs=initargs)]
+    if dispatch_jobs:
+        pools.append(ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=init_worker,
+                                         initargs=initargs))
+    try:
+        first = [pools[-1].submit(run_job, job) for job in dispatch_jobs]
+        for result in _as_completed(pools[0], notice_jobs, workers, first):
             results.append(result)
             on_result(result)
+            if result.job.unit_code is None and len(pools) > 1:
+                pools[1].shutdown(wait=False)  # its process exits and returns the memory now
+    except BaseException:
+        for pool in pools:  # an interrupted run stops after the jobs in hand
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    for pool in pools:
+        pool.shutdown(wait=True)
     return results
 
 
-def _as_completed(pool: ProcessPoolExecutor, jobs: tuple[Job, ...], workers: int) -> Iterator[JobResult]:
+def _as_completed(pool: ProcessPoolExecutor, jobs: tuple[Job, ...], workers: int,
+                  submitted: list[Future[JobResult]]) -> Iterator[JobResult]:
     """Submit a bounded window of jobs so thousands of units do not queue all their futures at once."""
-    pending: set[Future[JobResult]] = set()
-    queue = iter(jobs)
-    window = workers * 4
-    for job in queue:
+    pending: set[Future[JobResult]] = set(submitted)
+    window = workers * 4 + len(submitted)
+    for job in jobs:
         pending.add(pool.submit(run_job, job))
         if len(pending) >= window:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -191,6 +266,29 @@ def _as_completed(pool: ProcessPoolExecutor, jobs: tuple[Job, ...], workers: int
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         yield from (f.result() for f in done)
+
+
+def worker_stats(results: list[JobResult]) -> tuple[WorkerStats, ...]:
+    """Per worker, in the order results arrived: peak memory and memory early versus late in the run."""
+    by_pid: dict[int, list[JobResult]] = {}
+    for result in results:
+        by_pid.setdefault(result.pid, []).append(result)
+    stats = []
+    for pid, own in by_pid.items():
+        decile = max(1, len(own) // 10)
+        stats.append(WorkerStats(
+            pid=pid,
+            role="notices" if any(r.job.unit_code is not None for r in own) else "dispatch",
+            jobs=len(own),
+            peak_rss_mib=_mib(max(r.peak_rss_kib for r in own)),
+            first_decile_rss_mib=_mib(sum(r.rss_kib for r in own[:decile]) / decile),
+            last_decile_rss_mib=_mib(sum(r.rss_kib for r in own[-decile:]) / decile),
+        ))
+    return tuple(stats)
+
+
+def _mib(kib: float) -> float:
+    return round(kib / 1024, 1)
 
 
 def default_workers() -> int:

@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+from generator.errors import CongvanError
+
+TEMPORARY_SUFFIX = ".tmp"
+
+
+class OutputError(CongvanError):
+    """An output folder or file cannot be written (no permission, a file where a folder should be, disk full)."""
+
+    category = "ghi tệp"
+
+
+_REASONS = {
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EEXIST: "đã có một tệp trùng tên",
+    errno.EACCES: "không có quyền ghi",
+    errno.EPERM: "không có quyền ghi",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EDQUOT: "vượt hạn mức dung lượng",
+    errno.ENAMETOOLONG: "tên tệp quá dài",
+}
+
+
+def reason(error: OSError) -> str:
+    """The operating system's refusal in Vietnamese where known, else as the system words it."""
+    return _REASONS.get(error.errno or 0, error.strerror or str(error))
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+# mkstemp creates files readable by their owner only; results are ordinary files, so they get the
+# permissions any other new file would (0666 less the umask), read once at start-up.
+_FILE_MODE = 0o666 & ~_umask()
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -20,26 +59,58 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def make_folder(folder: Path) -> Path:
+    """Create `folder` (and its parents); OutputError when that is impossible."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"Không tạo được thư mục kết quả {folder}: {reason(error)}.") from None
+    return folder
+
+
+def temporary_beside(path: Path) -> Path:
+    """A new, empty temporary file in `path`'s folder, named so `remove_stale_temporaries` finds it."""
+    make_folder(path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
+    except OSError as error:
+        raise OutputError(f"Không ghi được tệp {path}: {reason(error)}.") from None
+    os.close(fd)
+    return Path(name)
+
+
+def publish(temporary: Path, path: Path) -> None:
+    """Give a finished temporary file the usual permissions, flush it to disk, rename it over `path`."""
+    try:
+        os.chmod(temporary, _FILE_MODE)
+        with temporary.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise OutputError(f"Không ghi được tệp {path}: {reason(error)}.") from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
+    temporary = temporary_beside(path)
+    try:
+        temporary.write_bytes(data)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise OutputError(f"Không ghi được tệp {path}: {reason(error)}.") from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    publish(temporary, path)
 
 
 def remove_stale_temporaries(folder: Path) -> int:
     """Delete temporary files a killed run left behind; returns how many."""
     removed = 0
     if folder.is_dir():
-        for leftover in folder.rglob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
-            removed += 1
+        for leftover in folder.rglob(f".*{TEMPORARY_SUFFIX}"):
+            if leftover.is_file():
+                leftover.unlink(missing_ok=True)
+                removed += 1
     return removed

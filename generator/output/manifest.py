@@ -55,6 +55,7 @@ class Manifest:
     documents: tuple[DocumentRecord, ...]
     failures: tuple[FailureRecord, ...] = ()
     options: dict[str, object] = field(default_factory=dict)
+    run: dict[str, object] = field(default_factory=dict)  # how the run went: time, workers, memory
     generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     def to_json(self) -> str:
