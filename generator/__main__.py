@@ -1,3 +1,6 @@
+"""`python -m generator` runs the command line, like the `congvan` script."""
+
 from generator.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

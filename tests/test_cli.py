@@ -218,3 +218,32 @@ def test_inspect_prints_plain_ranking_with_ties_when_not_a_terminal(capsys):
     assert ranks["SKHCN"] == ranks["SNGV"] == 2
     assert ranks["STC"] == 4
     assert "Hạng" in out and "Tổng điểm" in out
+
+
+def test_generate_after_batch_keeps_the_notices_in_the_manifest(tmp_path):
+    """generate rewrites the dispatch's record but keeps the notices a batch listed for the same snapshot."""
+    out = tmp_path / "out"
+    assert main(["batch", str(JULY), "--out", str(out), "--units", "STP", "--formats", "docx", "--jobs", "1"]) == 0
+    assert main(["generate", str(JULY), "--out", str(out), "--formats", "docx", "--number", "7"]) == 0
+    manifest = json.loads((out / "ha-noi" / "2024-07" / "manifest.json").read_text(encoding="utf-8"))
+    documents = {(d["kind"], d["unit_code"]) for d in manifest["documents"]}
+    assert documents == {("monthly_dispatch", None), ("unit_notice", "STP")}
+    assert manifest["options"]["number"] == "7"
+
+
+def test_inspect_into_a_closed_pipe_is_not_an_error():
+    """`congvan inspect ... | head -1` exits 0 without a traceback when the reader has gone away."""
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written: every write breaks the pipe
+    script = "import sys; from generator.cli import main; sys.argv=['congvan','inspect',sys.argv[1]]; main()"
+    try:
+        done = subprocess.run([sys.executable, "-c", script, str(JULY)], stdout=write_end,
+                              stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 0, done.stderr.decode()
+    assert b"Traceback" not in done.stderr

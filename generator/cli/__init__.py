@@ -6,6 +6,7 @@ Vietnamese messages with exit status 2; anything unexpected exits 1 with the tra
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import traceback
@@ -69,9 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         code = EXIT_INTERRUPTED
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else EXIT_UNEXPECTED
+        if _reader_went_away():
+            code = EXIT_OK
+    except BrokenPipeError:
+        # The reader went away (`congvan inspect ... | head`): not an error, and nothing more to say.
+        _silence_stdout()
+        code = EXIT_OK
     except Exception:  # noqa: BLE001 - the last resort: never a traceback on the user's screen
         code = report_unexpected()
     if argv is None:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
         sys.exit(code)
     return code
 
@@ -84,12 +95,25 @@ def report_error(error: CongvanError) -> None:
         print(f"  {line}", file=sys.stderr)
 
 
+def _reader_went_away() -> bool:
+    """The framework turns a broken pipe into exit 1 after wrapping stdout; `| head` is not a failure."""
+    return type(sys.stdout).__name__ == "PacifyFlushWrapper"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def report_unexpected() -> int:
-    """Save the traceback to a file and tell the user where it is."""
+    """Save the traceback to a file of its own and tell the user where it is."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = Path(tempfile.gettempdir()) / f"congvan-loi-{stamp}.txt"
     try:
-        path.write_text(traceback.format_exc(), encoding="utf-8")
+        handle, name = tempfile.mkstemp(prefix=f"congvan-loi-{stamp}-", suffix=".txt")
+        path = Path(name)
+        with os.fdopen(handle, "w", encoding="utf-8") as saved:
+            saved.write(traceback.format_exc())
         where = f" Chi tiết kỹ thuật đã lưu tại {path}; hãy gửi tệp này cho nhóm phát triển."
     except OSError:
         where = ""

@@ -10,7 +10,7 @@ from generator.cli.options import (DateOpt, FormatsOpt, HistoryOpt, NumberOpt, O
                                    SnapshotArg, parse_date, parse_formats, parse_number)
 from generator.output.files import write_atomic
 from generator.output.layout import dispatch_stem, run_folder
-from generator.output.manifest import DocumentRecord, Manifest, TemplateRecord, file_record
+from generator.output.manifest import DocumentRecord, Manifest, TemplateRecord, file_record, keep_other_documents
 from generator.pipeline import DISPATCH_TEMPLATE, dispatch_document, prepare
 from generator.render.base import renderer_for
 from generator.templating.manifest import find_template
@@ -61,7 +61,7 @@ def generate(
         options={"number": issue_number, "date": issue_date.isoformat() if issue_date else None,
                  "formats": list(wanted), "official": official},
     )
-    manifest_path = manifest.write(folder)
+    manifest_path = keep_other_documents(manifest, folder).write(folder)
     for warning in prepared.warnings:
         typer.echo(f"Cảnh báo: {warning}", err=True)
     if template.is_draft or prepared.rules.is_draft:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -70,6 +70,31 @@ class Manifest:
         path = folder / "manifest.json"
         write_atomic(path, self.to_json().encode("utf-8"))
         return path
+
+
+def keep_other_documents(manifest: Manifest, folder: Path) -> Manifest:
+    """Carry over what an earlier run (e.g. a batch) recorded for other documents of the same snapshot.
+
+    `generate` rewrites only the dispatch; without this, it would drop the notices a batch listed
+    in the same folder. Records of another snapshot are stale and are not carried over.
+    """
+    try:
+        earlier = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if earlier["snapshot"]["sha256"] != manifest.snapshot_sha256:
+            return manifest
+        mine = {(d.kind, d.unit_code) for d in manifest.documents}
+        kept = tuple(
+            DocumentRecord(d["kind"], d["unit_code"], tuple(FileRecord(**f) for f in d["files"]), d.get("skipped", False))
+            for d in earlier["documents"] if (d["kind"], d["unit_code"]) not in mine
+        )
+        failures = tuple(FailureRecord(**f) for f in earlier.get("failures", ())
+                         if (f["kind"], f["unit_code"]) not in mine)
+        known = {t.id for t in manifest.templates}
+        templates = tuple(TemplateRecord(**t) for t in earlier.get("templates", ()) if t["id"] not in known)
+    except (OSError, ValueError, KeyError, TypeError):
+        return manifest  # no earlier manifest, or one we cannot trust: describe this run only
+    return replace(manifest, documents=manifest.documents + kept, failures=manifest.failures + failures,
+                   templates=manifest.templates + templates)
 
 
 def file_record(folder: Path, path: Path, fmt: str) -> FileRecord:
