@@ -15,8 +15,7 @@ from generator.cli.options import (DateOpt, FormatsOpt, HistoryOpt, NumberOpt, O
                                    SnapshotArg, parse_date, parse_formats, parse_number)
 from generator.errors import UsageError
 from generator.output import batch
-from generator.output.files import (TEMPORARY_SUFFIX, OutputError, make_folder, publish, reason,
-                                    remove_stale_temporaries, temporary_beside)
+from generator.output.files import TEMPORARY_SUFFIX, atomic_target, make_folder, remove_stale_temporaries
 from generator.output.layout import run_folder
 from generator.output.manifest import Manifest, TemplateRecord
 from generator.pipeline import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, prepare
@@ -124,20 +123,12 @@ def _unit_codes(units: str | None, prepared) -> tuple[str, ...] | None:  # type:
 def _zip(folder: Path, manifest: Manifest) -> Path:
     """All listed files plus the manifest, written atomically beside the folder."""
     target = folder.with_name(f"{folder.name}.zip")
-    temporary = temporary_beside(target)
-    try:
+    with atomic_target(target) as temporary:
         with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for record in manifest.documents:
                 for f in record.files:
                     archive.write(folder / f.path, f.path)
             archive.write(folder / "manifest.json", "manifest.json")
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise OutputError(f"Không ghi được tệp nén {target}: {reason(error)}.") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    publish(temporary, target)
     return target
 
 

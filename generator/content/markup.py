@@ -16,7 +16,7 @@ Whitespace inside text is collapsed, so template authors may wrap lines freely.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -25,7 +25,7 @@ from generator.errors import Problem, TemplateError
 
 _SPACE = re.compile(r"\s+")
 _ALIGNS = {"left", "center", "right", "justify"}
-_YES = {"yes", "true", "1", "co", "có"}
+YES = {"yes", "true", "1", "co", "có"}  # how templates may write a true attribute
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,8 @@ class _Reader:
         return tuple(blocks)
 
     def paragraph(self, element: etree._Element) -> Paragraph:
-        spans = _merge(self.spans(element, bold=False, italic=False))
-        return Paragraph(spans, align=self.align(element, "justify"), indent=element.get("indent", "yes") in _YES)
+        spans = merge_spans(self.spans(element, bold=False, italic=False))
+        return Paragraph(spans, align=self.align(element, "justify"), indent=element.get("indent", "yes") in YES)
 
     def spans(self, element: etree._Element, bold: bool, italic: bool) -> list[Span]:
         spans = [Span(element.text, bold, italic)] if element.text else []
@@ -152,7 +152,7 @@ class _Reader:
             if tr.tag != "tr":
                 self.fail(tr, f"trong <table> chỉ dùng <tr>, không dùng <{tr.tag}>")
                 continue
-            head = tr.get("head", "no") in _YES
+            head = tr.get("head", "no") in YES
             cells = tuple(self.cell(td, head) for td in tr if isinstance(td.tag, str))
             (header if head else rows).append(cells)
         span = max((sum(c.colspan for c in r) for r in header + rows), default=0)
@@ -168,7 +168,7 @@ class _Reader:
         except ValueError:
             self.fail(td, "colspan/rowspan phải là số nguyên")
             colspan = rowspan = 1
-        return Cell(_text(td), bold=head or td.get("b", "no") in _YES,
+        return Cell(_text(td), bold=head or td.get("b", "no") in YES,
                     align=self.align(td, "center" if head else "left"), colspan=colspan, rowspan=rowspan)
 
     def annex(self, element: etree._Element) -> Annex:
@@ -180,7 +180,7 @@ class _Reader:
             title=_collapse(element.get("title", "")),
             subtitle=_collapse(element.get("subtitle", "")) or None,
             blocks=self.blocks(element),
-            landscape=element.get("landscape", "no") in _YES,
+            landscape=element.get("landscape", "no") in YES,
         )
 
 
@@ -192,8 +192,8 @@ def _text(element: etree._Element) -> str:
     return _collapse("".join(element.itertext()))
 
 
-def _merge(spans: list[Span]) -> tuple[Span, ...]:
-    """Collapse whitespace across spans, trim the paragraph's ends, join neighbours of equal style."""
+def merge_spans(spans: list[Span]) -> tuple[Span, ...]:
+    """Collapse whitespace across spans, trim the ends, join neighbours of the same style."""
     merged: list[Span] = []
     for span in spans:
         text = _SPACE.sub(" ", span.text)
@@ -201,11 +201,21 @@ def _merge(spans: list[Span]) -> tuple[Span, ...]:
             text = text[1:]
         if not text:
             continue
-        if merged and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic):
-            merged[-1] = Span(merged[-1].text + text, span.bold, span.italic)
+        if merged and _style(merged[-1]) == _style(span):
+            merged[-1] = replace(merged[-1], text=merged[-1].text + text)
         else:
-            merged.append(Span(text, span.bold, span.italic))
+            merged.append(replace(span, text=text))
+    # A space that ends a span before a plain (not highlighted) one moves into it: WeasyPrint may
+    # otherwise break a justified line right after its first word (seen with “…” before <i>).
+    for i in range(len(merged) - 1):
+        if merged[i].text.endswith(" ") and not merged[i + 1].highlight:
+            merged[i] = replace(merged[i], text=merged[i].text[:-1])
+            merged[i + 1] = replace(merged[i + 1], text=" " + merged[i + 1].text)
     if merged:
-        merged[0] = Span(merged[0].text.lstrip(), merged[0].bold, merged[0].italic)
-        merged[-1] = Span(merged[-1].text.rstrip(), merged[-1].bold, merged[-1].italic)
+        merged[0] = replace(merged[0], text=merged[0].text.lstrip())
+        merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip())
     return tuple(s for s in merged if s.text)
+
+
+def _style(span: Span) -> tuple[bool, bool, bool]:
+    return (span.bold, span.italic, span.highlight)

@@ -6,6 +6,8 @@ import errno
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from generator.errors import CongvanError
@@ -91,11 +93,12 @@ def publish(temporary: Path, path: Path) -> None:
         raise OutputError(f"Không ghi được tệp {path}: {reason(error)}.") from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
+@contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """Yield a temporary path to fill; on success it replaces `path`, on any failure it is removed."""
     temporary = temporary_beside(path)
     try:
-        temporary.write_bytes(data)
+        yield temporary
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise OutputError(f"Không ghi được tệp {path}: {reason(error)}.") from None
@@ -103,6 +106,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         temporary.unlink(missing_ok=True)
         raise
     publish(temporary, path)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
+    with atomic_target(path) as temporary:
+        temporary.write_bytes(data)
 
 
 def remove_stale_temporaries(folder: Path) -> int:

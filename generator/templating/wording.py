@@ -18,6 +18,8 @@ from pathlib import Path
 from jinja2 import nodes
 
 from generator.content.jinja_env import text_environment
+from generator.content.markup import YES
+from generator.content.markup import merge_spans as merge
 from generator.content.model import Align, Paragraph, Span
 from generator.templating.catalogue import Member
 from generator.templating.explain import condition, loop_phrase, value_label
@@ -26,8 +28,6 @@ from generator.templating.sources import Parsed, macro_names
 from generator.templating.walker import Listener, MacroTypes, Use, Walker
 
 OPEN, CLOSE = "‹", "›"
-_YES = {"yes", "true", "1", "co", "có"}
-_SPACE = re.compile(r"\s+")
 _SPAN = re.compile("\ue000(\\d+)\ue001")
 _CONDITIONAL_ATTRIBUTE = re.compile("\ue002(\\d+)\ue001(.*?)\ue003", re.DOTALL)
 
@@ -252,7 +252,7 @@ class _Builder(Listener):
         if name == "p":
             align = attributes.get("align", "justify")
             self._open(align if align in ("left", "center", "right", "justify") else "justify",  # type: ignore[arg-type]
-                       attributes.get("indent", "yes") in _YES)
+                       attributes.get("indent", "yes") in YES)
         elif name == "subject":
             self._open("justify", False)
             self._add(Span("Trích yếu: ", italic=True))
@@ -271,7 +271,7 @@ class _Builder(Listener):
             self._line("Bảng (các cột cách nhau bởi dấu “|”):", italic=True)
         elif name == "tr":
             self._open("justify", False, row=True)
-            self.row_bold, self.row_cells = attributes.get("head", "no") in _YES, 0
+            self.row_bold, self.row_cells = attributes.get("head", "no") in YES, 0
         elif name == "td":
             if self.spans is None:
                 self._open("justify", False, row=True)
@@ -290,7 +290,7 @@ class _Builder(Listener):
                 spans = tuple(replace(s, bold=s.bold or bold, italic=s.italic or italic)
                               for s in self._attribute(attributes[key]))
                 self._emit(Paragraph(merge(list(spans)), "center", False))
-        if attributes.get("landscape", "no") in _YES:
+        if attributes.get("landscape", "no") in YES:
             self._line("(Phụ lục in trang ngang.)", italic=True, align="center")
 
     def _attribute(self, value: str) -> tuple[Span, ...]:
@@ -314,35 +314,6 @@ def _macro_called(expr: nodes.Expr, scope: Scope) -> str | None:
         binding = scope.lookup(callee.name)
         return callee.name if binding is not None and binding.origin == "macro" else None
     return None
-
-
-def merge(spans: list[Span]) -> tuple[Span, ...]:
-    """Collapse whitespace across spans, trim the ends, join neighbours of the same style."""
-    merged: list[Span] = []
-    for span in spans:
-        text = _SPACE.sub(" ", span.text)
-        if merged and merged[-1].text.endswith(" ") and text.startswith(" "):
-            text = text[1:]
-        if not text:
-            continue
-        if merged and _style(merged[-1]) == _style(span):
-            merged[-1] = replace(merged[-1], text=merged[-1].text + text)
-        else:
-            merged.append(replace(span, text=text))
-    # A space that ends a span before a plain (not highlighted) one moves into it: WeasyPrint may
-    # otherwise break a justified line right after its first word (seen with “…” before <i>).
-    for i in range(len(merged) - 1):
-        if merged[i].text.endswith(" ") and not merged[i + 1].highlight:
-            merged[i] = replace(merged[i], text=merged[i].text[:-1])
-            merged[i + 1] = replace(merged[i + 1], text=" " + merged[i + 1].text)
-    if merged:
-        merged[0] = replace(merged[0], text=merged[0].text.lstrip())
-        merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip())
-    return tuple(s for s in merged if s.text)
-
-
-def _style(span: Span) -> tuple[bool, bool, bool]:
-    return span.bold, span.italic, span.highlight
 
 
 def file_wording(parsed: Parsed, context: Mapping[str, Member] | None, root: Path,
