@@ -16,7 +16,7 @@ from generator.analysis.model import Target
 from generator.config.yamlfile import YamlDocument, load_yaml
 from generator.errors import ConfigError, Problem
 from generator.render.base import Layout
-from generator.snapshot.model import RATE_FIELDS, SnapshotMeta
+from generator.snapshot.model import RATE_FIELDS, Period, SnapshotMeta
 from generator.textfold import fold
 
 PROFILES_DIR = Path(__file__).resolve().parents[2] / "profiles"
@@ -31,6 +31,24 @@ class MatchRule(_Strict):
 
     codes: tuple[str, ...] = Field(default=(), description="Mã cơ quan trên Cổng (ví dụ H26)")
     names: tuple[str, ...] = Field(default=(), description="Các tên cơ quan như Cổng ghi")
+    from_period: str | None = Field(default=None, description="Áp dụng từ tháng (YYYY-MM); trống: không giới hạn")
+    until_period: str | None = Field(default=None, description="Áp dụng đến hết tháng (YYYY-MM); trống: không giới hạn")
+
+    @field_validator("from_period", "until_period")
+    @classmethod
+    def _month(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return str(Period.parse(str(value)))
+        except ValueError:
+            raise ValueError(f"“{value}” không phải một tháng dạng YYYY-MM") from None
+
+    def covers(self, period: Period) -> bool:
+        """Whether the profile applies to `period` (e.g. an authority's units changed in mid-2025)."""
+        if self.from_period and period < Period.parse(self.from_period):
+            return False
+        return not (self.until_period and period > Period.parse(self.until_period))
 
 
 class Issuer(_Strict):
@@ -122,6 +140,10 @@ class Profile(_Strict):
         return Layout(**self.layout.model_dump())
 
     def matches(self, meta: SnapshotMeta) -> bool:
+        """Whether this profile is the snapshot's authority's, for the snapshot's month."""
+        return self.names_authority(meta) and self.match.covers(meta.period)
+
+    def names_authority(self, meta: SnapshotMeta) -> bool:
         if meta.authority_code and meta.authority_code.strip().upper() in {c.upper() for c in self.match.codes}:
             return True
         return fold(meta.authority_name) in {fold(n) for n in self.match.names}
@@ -162,13 +184,24 @@ def _vietnamese(error: dict[str, Any]) -> str:
 
 
 def find_profile(meta: SnapshotMeta, directory: Path = PROFILES_DIR) -> Profile:
-    """The profile whose match rule recognises the snapshot's authority; ConfigError when none does."""
-    candidates = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
-    for path in candidates:
-        profile = load_profile(path)
-        if profile.matches(meta):
-            return profile
+    """The one profile that recognises the snapshot's authority for its month; ConfigError otherwise."""
+    candidates = [load_profile(path) for path in sorted(directory.glob("*.yaml"))] if directory.is_dir() else []
+    authority = [p for p in candidates if p.names_authority(meta)]
+    chosen = [p for p in authority if p.match.covers(meta.period)]
+    if len(chosen) == 1:
+        return chosen[0]
     code = f" (mã {meta.authority_code})" if meta.authority_code else ""
+    if len(chosen) > 1:
+        raise ConfigError(
+            f"Có {len(chosen)} hồ sơ cơ quan cùng áp dụng cho “{meta.authority_name}”{code} tháng "
+            f"{meta.period.label}: {', '.join(p.id for p in chosen)}. Hãy sửa from_period/until_period "
+            "để chỉ một hồ sơ áp dụng, hoặc chỉ định bằng --profile."
+        )
+    if authority:
+        raise ConfigError(
+            f"Các hồ sơ của “{meta.authority_name}” ({', '.join(p.id for p in authority)}) không áp dụng "
+            f"cho tháng {meta.period.label}. Hãy thêm hồ sơ cho giai đoạn này hoặc chỉ định bằng --profile."
+        )
     raise ConfigError(
         f"Không có hồ sơ cơ quan nào ứng với “{meta.authority_name}”{code} trong {directory}. "
         "Hãy chỉ định tệp bằng --profile hoặc thêm một hồ sơ mới."
