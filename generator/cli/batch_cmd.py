@@ -18,7 +18,7 @@ from generator.output import batch
 from generator.output.files import TEMPORARY_SUFFIX, atomic_target, make_folder, remove_stale_temporaries
 from generator.output.layout import run_folder
 from generator.output.manifest import Manifest, TemplateRecord
-from generator.pipeline import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, prepare
+from generator.pipeline import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, Prepared, prepare
 from generator.templating.manifest import find_template
 from generator.templating.policy import require_usable
 
@@ -109,7 +109,7 @@ def run_batch(
         raise typer.Exit(1)
 
 
-def _unit_codes(units: str | None, prepared) -> tuple[str, ...] | None:  # type: ignore[no-untyped-def]
+def _unit_codes(units: str | None, prepared: Prepared) -> tuple[str, ...] | None:
     if units is None:
         return None
     codes = tuple(dict.fromkeys(c.strip() for c in units.split(",") if c.strip()))

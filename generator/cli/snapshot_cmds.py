@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -10,7 +11,7 @@ from rich.table import Table
 
 from generator import formatting
 from generator.analysis import analyse
-from generator.analysis.model import Analysis, Delta, KindRanking
+from generator.analysis.model import Analysis, Delta, KindRanking, Target
 from generator.cli.options import HistoryOpt, ProfileOpt, SnapshotArg
 from generator.config.profile import find_profile, load_profile
 from generator.errors import ConfigError
@@ -65,7 +66,8 @@ def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileO
     _print_warnings(data.warnings + earlier.warnings)
 
 
-def _targets(data: Snapshot, profile_path):  # type: ignore[no-untyped-def]
+def _targets(data: Snapshot, profile_path: Path | None) -> tuple[tuple[Target, ...], str | None]:
+    """The profile's targets for the snapshot's year; without a profile, none and a note saying so."""
     try:
         profile = load_profile(profile_path) if profile_path else find_profile(data.meta)
     except ConfigError as error:

@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from generator import formatting
 from generator.config.profile import Profile
@@ -87,7 +87,8 @@ def build_document(
 
 
 @lru_cache(maxsize=4)
-def _environment(root: Path):  # type: ignore[no-untyped-def]
+def _environment(root: Path) -> ImmutableSandboxedEnvironment:
+    """One sandboxed, autoescaping environment per templates folder (tests point at copies)."""
     return build_environment(root, autoescape=True)
 
 

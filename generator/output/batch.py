@@ -27,7 +27,7 @@ from generator.output.files import sha256_file, write_atomic
 from generator.output.layout import dispatch_stem, notice_stems
 from generator.output.manifest import DocumentRecord, FailureRecord, FileRecord
 from generator.pipeline import Prepared, dispatch_document, notice_document
-from generator.render.base import renderer_for
+from generator.render.base import Renderer, renderer_for
 from generator.templating.manifest import TemplateInfo
 
 STATE_DIR = ".state"
@@ -120,7 +120,17 @@ def fingerprint(prepared: Prepared, templates: tuple[TemplateInfo, ...], setting
 
 # ---- worker side --------------------------------------------------------------------------------
 
-_WORKER: dict[str, object] = {}
+@dataclass(frozen=True)
+class _WorkerState:
+    """What a worker receives once and keeps for its life."""
+
+    prepared: Prepared
+    templates: tuple[TemplateInfo, ...]
+    settings: BatchSettings
+    renderers: dict[str, Renderer]
+
+
+_WORKER: list[_WorkerState] = []  # at most one: this process's state
 
 
 def init_worker(prepared: Prepared, templates: tuple[TemplateInfo, ...], settings: BatchSettings,
@@ -132,8 +142,8 @@ def init_worker(prepared: Prepared, templates: tuple[TemplateInfo, ...], setting
     """
     if ignore_interrupt:  # Ctrl-C is the parent's to handle: it cancels what is queued
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER.update(prepared=prepared, templates=templates, settings=settings,
-                   renderers={fmt: renderer_for(fmt, prepared.profile.to_layout()) for fmt in settings.formats})
+    renderers = {fmt: renderer_for(fmt, prepared.profile.to_layout()) for fmt in settings.formats}
+    _WORKER[:] = [_WorkerState(prepared, templates, settings, renderers)]
     gc.collect()
     gc.freeze()
 
@@ -141,12 +151,9 @@ def init_worker(prepared: Prepared, templates: tuple[TemplateInfo, ...], setting
 def run_job(job: Job) -> JobResult:
     """Make one document; a failure is returned as a record, never raised to the pool."""
     started = time.perf_counter()
-    prepared: Prepared = _WORKER["prepared"]  # type: ignore[assignment]
-    templates: tuple[TemplateInfo, ...] = _WORKER["templates"]  # type: ignore[assignment]
-    settings: BatchSettings = _WORKER["settings"]  # type: ignore[assignment]
-    renderers = _WORKER["renderers"]
+    state = _WORKER[0]
     try:
-        record = _make(job, prepared, templates, settings, renderers)  # type: ignore[arg-type]
+        record = _make(job, state.prepared, state.templates, state.settings, state.renderers)
         failure = None
     except CongvanError as error:
         record, failure = None, FailureRecord(job.kind, job.unit_code, " ".join(error.lines()))
@@ -167,7 +174,7 @@ def _current_rss_kib() -> int:
 
 
 def _make(job: Job, prepared: Prepared, templates: tuple[TemplateInfo, ...], settings: BatchSettings,
-          renderers: dict) -> DocumentRecord:  # type: ignore[type-arg]
+          renderers: dict[str, Renderer]) -> DocumentRecord:
     folder = settings.folder
     key = fingerprint(prepared, templates, settings, job)
     state_path = folder / STATE_DIR / f"{job.stem.replace('/', '__')}.json"
