@@ -247,3 +247,16 @@ def test_inspect_into_a_closed_pipe_is_not_an_error():
         os.close(write_end)
     assert done.returncode == 0, done.stderr.decode()
     assert b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["batch", str(JULY), "--jobs", "abc"], "Giá trị không hợp lệ cho --jobs: phải là một số nguyên"),
+    (["batch", str(JULY), "--jobs", "0"], "Giá trị không hợp lệ cho --jobs: phải lớn hơn hoặc bằng 1"),
+    (["generate"], "Thiếu TỆP_SỐ_LIỆU"),
+])
+def test_badly_typed_options_are_usage_errors_in_vietnamese(args, message, capsys):
+    """A number option given a word, or a missing argument, exits 2 with a Vietnamese sentence."""
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err

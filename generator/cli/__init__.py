@@ -60,7 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         code = EXIT_USER
     except click_exceptions.UsageError as error:
         command = error.ctx.command_path if error.ctx else "congvan"
-        print(f"Lỗi: {i18n.usage_error_message(error)}", file=sys.stderr)
+        try:
+            message = i18n.usage_error_message(error)
+        except Exception:  # noqa: BLE001 - a wording gap must never turn a user's typo into a crash
+            message = error.format_message()
+        print(f"Lỗi: {message}", file=sys.stderr)
         print(f"Xem hướng dẫn: {command} --help", file=sys.stderr)
         code = EXIT_USER
     except typer.Exit as done:  # the vendored click has no Exit/Abort of its own: they are typer's

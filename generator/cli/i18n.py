@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typer import rich_utils
 from typer._click import core as click_core
 from typer._click import exceptions as click_exceptions
@@ -51,13 +53,11 @@ def usage_error_message(error: click_exceptions.UsageError) -> str:
         hint = f" Có phải ý bạn là: {', '.join(sorted(error.possibilities))}?" if error.possibilities else ""
         return f"Không có tùy chọn {error.option_name}.{hint}"
     if isinstance(error, click_exceptions.MissingParameter):
-        name = error.param.human_readable_name if error.param else "tham số"
-        return f"Thiếu {name}."
+        return f"Thiếu {_param_name(error.param)}."
     if isinstance(error, click_exceptions.BadOptionUsage):
         return f"Tùy chọn {error.option_name} dùng sai: {error.message}"
     if isinstance(error, click_exceptions.BadParameter):
-        name = error.param.human_readable_name if error.param else "tham số"
-        return f"Giá trị không hợp lệ cho {name}: {_translate(error.message)}"
+        return f"Giá trị không hợp lệ cho {_param_name(error.param)}: {_translate(error.message)}"
     message = error.format_message()
     if message.startswith("No such command"):
         return f"Không có lệnh {message.removeprefix('No such command').strip(' .')}."
@@ -68,7 +68,29 @@ def usage_error_message(error: click_exceptions.UsageError) -> str:
     return _translate(message)
 
 
+def _param_name(param: object) -> str:
+    """How the user wrote the parameter: its long option (--jobs) or its argument's metavar."""
+    if param is None:
+        return "tham số"
+    options = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+    if options:
+        return options[0]
+    return str(getattr(param, "metavar", None) or getattr(param, "name", None) or "tham số")
+
+
+_PYDANTIC_MESSAGES = (
+    (re.compile(r"Input should be a valid integer.*"), "phải là một số nguyên"),
+    (re.compile(r"Input should be a valid number.*"), "phải là một số"),
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"phải lớn hơn hoặc bằng \1"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"phải nhỏ hơn hoặc bằng \1"),
+    (re.compile(r"Input should be greater than (\S+)"), r"phải lớn hơn \1"),
+)
+
+
 def _translate(message: str) -> str:
+    for pattern, vietnamese in _PYDANTIC_MESSAGES:
+        if pattern.match(message):
+            return pattern.sub(vietnamese, message)
     replacements = {
         "does not exist": "không tồn tại",
         "is not a valid integer": "không phải số nguyên",
