@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from generator import formatting
-from generator.errors import TemplateError
+from generator.errors import TemplateError, UsageError
 from generator.templating.manifest import TemplateInfo, all_templates, find_template
 
 app = typer.Typer(
@@ -129,9 +129,13 @@ def approve_cmd(
 
 
 @app.command("diff", help=(
-    "So sánh lời văn của mẫu giữa hai phiên bản, từng từ một: từ bị bỏ in [-…-], từ thêm in {+…+} "
-    "(có màu khi in ra màn hình). --from/--to là phiên bản git (mã commit, nhánh, thẻ) hoặc hai đường dẫn tệp; "
-    "không có --to thì so với bản hiện tại.\n\n"
+    "So sánh lời văn của mẫu giữa hai phiên bản, đúng như hồ sơ thẩm định trình bày: biến số là ‹ý nghĩa›, "
+    "điều kiện viết bằng lời (“► Đoạn sau chỉ có khi …”, “[nếu …: …]”). Chỉ in các đoạn có thay đổi, mỗi đoạn "
+    "kèm tệp, dòng và mục; từ bị bỏ in [-…-], từ thêm in {+…+} (có màu khi in ra màn hình); cuối cùng là số đoạn "
+    "thay đổi, thêm, bỏ. Mọi tệp của mẫu đều được so sánh, kể cả tệp cụm từ dùng chung.\n\n"
+    "--from/--to là phiên bản git (mã commit, nhánh, thẻ) hoặc hai đường dẫn tệp; không có --to thì so với bản "
+    "hiện tại. --raw so sánh nguyên văn mã nguồn (cả cú pháp Jinja và thẻ), từng dòng; phiên bản có lỗi cú pháp "
+    "cũng được so sánh như vậy, kèm ghi chú.\n\n"
     "Ví dụ: congvan templates diff monthly_dispatch --from HEAD~1"))
 def diff(
     template_id: IdArg,
@@ -139,38 +143,32 @@ def diff(
                                        show_default=False)],
     to: Annotated[Optional[str], typer.Option("--to", help="Phiên bản mới (mặc định: bản hiện tại).",
                                               show_default=False)] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="So sánh nguyên văn mã nguồn của tệp mẫu, từng dòng.")] = False,
+    context: Annotated[int, typer.Option("--context", metavar="SỐ_ĐOẠN",
+                                         help="In thêm chừng ấy đoạn không đổi trước và sau mỗi thay đổi.")] = 0,
 ) -> None:
-    from generator.templating.diff import diff_files, diff_revisions
+    from generator.templating.diff import report, template_diffs
 
-    info = find_template(template_id)
-    if Path(from_).is_file():
-        diffs = (diff_files(Path(from_), Path(to) if to else info.main_file),)
-    else:
-        diffs = diff_revisions(info.files, info.root, from_, to)
-    _print_diffs(diffs)
+    if context < 0:
+        raise UsageError(f"--context phải là số đoạn, từ 0 trở lên (đã nhận {context})")
+
+    _print_report(report(template_diffs(find_template(template_id), from_, to, raw=raw), context))
 
 
-def _print_diffs(diffs) -> None:  # type: ignore[no-untyped-def]
-    colour = sys.stdout.isatty()
-    console = None
-    if colour:
-        from rich.console import Console
+_STYLES = {"removed": "red strike", "added": "green bold", "heading": "bold", "context": "dim", "note": "", "same": ""}
 
-        console = Console(highlight=False)
-    for file_diff in diffs:
-        note = f" ({file_diff.note})" if file_diff.note else ""
-        typer.echo(f"== {file_diff.label}: {file_diff.old_name} → {file_diff.new_name}{note}")
-        if not file_diff.lines:
-            typer.echo("   Không có thay đổi về lời văn.")
-        for line in file_diff.lines:
-            if console is None:
-                typer.echo(f"dòng {line.number}: {line.plain()}")
-                continue
-            from rich.text import Text
 
-            text = Text(f"dòng {line.number}: ")
-            styles = {"removed": "red strike", "added": "green bold", "same": ""}
-            for piece in line.pieces:
-                shown = {"removed": f"[-{piece.text}-]", "added": f"{{+{piece.text}+}}"}.get(piece.kind, piece.text)
-                text.append(shown, style=styles[piece.kind])
-            console.print(text)
+def _print_report(lines) -> None:  # type: ignore[no-untyped-def]
+    if not sys.stdout.isatty():
+        for line in lines:
+            typer.echo("".join(piece.marked() for piece in line))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    for line in lines:
+        text = Text()
+        for piece in line:
+            text.append(piece.marked(), style=_STYLES.get(piece.kind, ""))
+        console.print(text)

@@ -5,6 +5,8 @@ Literal text stays as written; every printed variable becomes a highlighted ‹m
 for: between paragraphs as its own line (► … / ◄ …), inside a paragraph as [nếu …: …]. The small
 markup vocabulary of generator/content/markup.py is read, not shown: <p> starts a paragraph, <tr>
 a table row (cells separated by “|”), <subject>/<to>/<annex> get their Vietnamese labels.
+The source line where each paragraph starts is kept beside it, so `templates diff` can say where
+a change is; `wording_from_source` builds the wording of a text that is not on disk (a git version).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from generator.content.model import Align, Paragraph, Span
 from generator.templating.catalogue import Member
 from generator.templating.explain import condition, loop_phrase, value_label
 from generator.templating.scope import Resolver, Scope, root_scope
-from generator.templating.sources import Parsed, macro_names
+from generator.templating.sources import Parsed, macro_names, parse_source
 from generator.templating.walker import Listener, MacroTypes, Use, Walker
 
 OPEN, CLOSE = "‹", "›"
@@ -49,6 +51,8 @@ class Wording:
     conditions: tuple[tuple[int, str], ...]  # (line, phrase) of every if / elif, in order
     macros: Mapping[str, tuple[Paragraph, ...]]  # macro name → its paragraphs (heading first)
     calls: Mapping[str, tuple[str, ...]]  # "" (outside macros) or macro name → macros it calls
+    block_lines: tuple[int, ...] = ()  # source line where each of `blocks` starts (same order)
+    macro_lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict)  # the same for `macros`
 
 
 @dataclass
@@ -63,6 +67,8 @@ class _Builder(Listener):
     conditions: list[tuple[int, str]] = field(default_factory=list)
     macros: dict[str, list[Paragraph]] = field(default_factory=dict)
     calls: dict[str, list[str]] = field(default_factory=lambda: {"": []})
+    block_lines: list[int] = field(default_factory=list)
+    macro_lines: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.spans: list[Span] | None = None
@@ -78,26 +84,38 @@ class _Builder(Listener):
         self.in_quote = False
         self.frames: list[_Frame] = []
         self.macro: str | None = None
+        self.line = 1  # source line of what is being read now (set by _LineWalker and the listener calls)
+        self.data_line = 1  # source line where the current piece of literal text starts
+        self.open_line = 1  # source line where the open paragraph started
+        self.tag_line = 1  # source line where the markup tag being read started
 
     # ---------- paragraphs ----------
 
-    def _emit(self, paragraph: Paragraph) -> None:
-        (self.macros[self.macro] if self.macro is not None else self.blocks).append(paragraph)
+    def _emit(self, paragraph: Paragraph, line: int | None = None) -> None:
+        if self.macro is not None:
+            self.macros[self.macro].append(paragraph)
+            self.macro_lines.setdefault(self.macro, []).append(line or self.line)
+        else:
+            self.blocks.append(paragraph)
+            self.block_lines.append(line or self.line)
 
     def _open(self, align: Align = "justify", indent: bool = True, row: bool = False) -> None:
         self._close()
         self.spans, self.align, self.indent, self.row = [], align, indent, row
+        self.open_line = self.line
 
     def _close(self) -> None:
         if self.spans is not None:
             spans = merge(self.spans)
             if spans:
-                self._emit(Paragraph(spans, self.align, self.indent))
+                self._emit(Paragraph(spans, self.align, self.indent), self.open_line)
         self.spans, self.row = None, False
 
     def _add(self, span: Span) -> None:
         if self.spans is None:
             self._open("justify", False)
+        if not self.spans:  # a paragraph opened ahead of its text (a macro's body) starts at its first words
+            self.open_line = self.line
         self.spans.append(span)  # type: ignore[union-attr]
 
     def _line(self, text: str, *, bold: bool = False, italic: bool = False, align: Align = "justify") -> None:
@@ -110,8 +128,13 @@ class _Builder(Listener):
 
     # ---------- listener ----------
 
+    def at_line(self, line: int) -> None:
+        """The next literal text or value starts at this source line."""
+        self.line = self.data_line = line
+
     def text(self, data: str) -> None:
         i = 0
+        base = self.data_line
         while i < len(data):
             if self.tag is not None:
                 j = i
@@ -120,14 +143,18 @@ class _Builder(Listener):
                     j += 1
                 self.tag.append(data[i:j])
                 if j < len(data):
+                    self.line = self.tag_line  # a paragraph opened by this tag starts where the tag does
                     self._tag_done()
                 i = j + 1
                 continue
             j = -1 if self.plain else data.find("<", i)
-            self._content(data[i:] if j < 0 else data[i:j])
+            content = data[i:] if j < 0 else data[i:j]
+            self.line = base + data.count("\n", 0, i + len(content) - len(content.lstrip()))
+            self._content(content)
             if j < 0:
                 return
             self.tag, self.tag_spans, self.tag_conditions, self.in_quote = [], [], [], False
+            self.tag_line = base + data.count("\n", 0, j)
             i = j + 1
 
     def _content(self, text: str) -> None:
@@ -136,6 +163,7 @@ class _Builder(Listener):
         self._add(self._styled(html.unescape(text)))
 
     def value(self, expr: nodes.Expr, scope: Scope) -> None:
+        self.line = expr.lineno
         callee = _macro_called(expr, scope)
         if callee is not None:
             self.calls.setdefault(self.macro or "", []).append(callee)
@@ -148,6 +176,8 @@ class _Builder(Listener):
             self._add(span)
 
     def branch(self, kind: str, test: nodes.Expr | None, scope: Scope) -> None:
+        if test is not None:
+            self.line = test.lineno
         phrase = ""
         if kind in ("if", "elif") and test is not None:
             phrase = condition(test, scope)
@@ -162,6 +192,7 @@ class _Builder(Listener):
         self._marker(self.frames.pop().mode, "end", "")
 
     def loop_start(self, loop: nodes.For, scope: Scope) -> None:
+        self.line = loop.lineno
         self.frames.append(_Frame(self._mode()))
         self._marker(self.frames[-1].mode, "loop", loop_phrase(loop, scope.parent or scope, scope))
 
@@ -170,8 +201,10 @@ class _Builder(Listener):
 
     def macro_start(self, macro: nodes.Macro, scope: Scope) -> None:
         self._close()
+        self.line = macro.lineno
         self.macro = macro.name
         self.macros[macro.name] = []
+        self.macro_lines[macro.name] = []
         self.calls.setdefault(macro.name, [])
         params = ", ".join(a.name for a in macro.args)
         self._line(f"Cụm từ “{macro.name}”" + (f" (tham số: {params})" if params else ""), bold=True)
@@ -316,26 +349,52 @@ def _macro_called(expr: nodes.Expr, scope: Scope) -> str | None:
     return None
 
 
+class _LineWalker(Walker):
+    """A walker that tells the builder the source line of each piece of literal text and each value."""
+
+    def _output(self, node: nodes.Output, scope: Scope) -> None:
+        for child in node.nodes:  # one at a time so the line is known before the listener hears of it
+            if isinstance(self.listener, _Builder):
+                self.listener.at_line(child.lineno)
+            super()._output(nodes.Output([child], lineno=child.lineno), scope)
+
+
+def _wording(builder: _Builder, walker: Walker) -> Wording:
+    builder._close()
+    return Wording(tuple(builder.blocks), tuple(walker.uses), tuple(builder.conditions),
+                   {k: tuple(v) for k, v in builder.macros.items()},
+                   {k: tuple(dict.fromkeys(v)) for k, v in builder.calls.items()},
+                   tuple(builder.block_lines), {k: tuple(v) for k, v in builder.macro_lines.items()})
+
+
 def file_wording(parsed: Parsed, context: Mapping[str, Member] | None, root: Path,
                  macro_types: MacroTypes) -> Wording:
     """The wording of one parsed file; `macro_types` collects (and supplies) macro parameter types."""
     if parsed.tree is None:
         raise ValueError(f"{parsed.path} does not parse")
     builder = _Builder()
-    walker = Walker(Resolver(on_macro_call=macro_types.record), lambda name: macro_names(root, name),
-                    builder, macro_types)
+    walker = _LineWalker(Resolver(on_macro_call=macro_types.record), lambda name: macro_names(root, name),
+                         builder, macro_types)
     walker.walk(parsed.tree, root_scope(context))
-    builder._close()
-    return Wording(tuple(builder.blocks), tuple(walker.uses), tuple(builder.conditions),
-                   {k: tuple(v) for k, v in builder.macros.items()},
-                   {k: tuple(dict.fromkeys(v)) for k, v in builder.calls.items()})
+    return _wording(builder, walker)
+
+
+def wording_from_source(source: str, path: Path, root: Path, context: Mapping[str, Member] | None,
+                        macro_types: MacroTypes) -> Wording | Parsed:
+    """The wording of a template file's text (e.g. an older version from git), as if it were at `path`.
+
+    Returns the `Parsed` value (whose `problem` says why) when the text does not parse.
+    """
+    parsed = parse_source(source, path, root)
+    if parsed.tree is None:
+        return parsed
+    return file_wording(parsed, context, root, macro_types)
 
 
 def snippet_wording(source: str, scope_members: Mapping[str, Member], macro_types: MacroTypes | None = None) -> Wording:
     """The wording of a rule snippet (plain text Jinja, no markup) as one paragraph."""
     tree = text_environment().parse(source)
     builder = _Builder(plain=True)
-    walker = Walker(Resolver(), lambda name: None, builder, macro_types or MacroTypes())
+    walker = _LineWalker(Resolver(), lambda name: None, builder, macro_types or MacroTypes())
     walker.walk(tree, root_scope(scope_members))
-    builder._close()
-    return Wording(tuple(builder.blocks), tuple(walker.uses), tuple(builder.conditions), {}, {})
+    return _wording(builder, walker)
