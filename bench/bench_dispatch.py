@@ -8,6 +8,7 @@ Run: .venv/bin/python bench/bench_dispatch.py [--runs N]
 from __future__ import annotations
 
 import argparse
+import io
 import statistics
 import subprocess
 import sys
@@ -17,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from pypdf import PdfReader  # noqa: E402
 
 from generator.pipeline import DISPATCH_TEMPLATE, dispatch_document, prepare  # noqa: E402
 from generator.render.base import renderer_for  # noqa: E402
@@ -49,7 +52,7 @@ def main() -> None:
     build = median_ms(lambda: dispatch_document(prepared, template, "2562", None), args.runs)
     docx_ms = median_ms(lambda: docx.render(document), args.runs)
     pdf_ms = median_ms(lambda: pdf.render(document), args.runs)
-    pages = pdf.render(document).count(b"/Type /Page\n") or "?"
+    pages = len(PdfReader(io.BytesIO(pdf.render(document))).pages)
     print(f"dispatch (51 units, annex {pages} pages): content build {build:.1f} ms, "
           f"DOCX {docx_ms:.1f} ms, PDF {pdf_ms:.1f} ms (median of {args.runs})")
 
