@@ -317,6 +317,15 @@ def test_annex_heading_title_and_subtitle_styles(out, dispatch) -> None:
     assert all(s.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER for s in (heading, title, subtitle))
 
 
+def test_a_paragraph_introducing_a_table_is_kept_with_it(out, dispatch) -> None:
+    """The annex's section heading sits right before its table: it keeps with the next row; others don't."""
+    heading = paragraph_with(out, "I. Sở, ban, ngành")
+    assert heading.paragraph_format.keep_with_next is True
+    assert paragraph_with(out, dispatch.annexes[0].title).paragraph_format.keep_with_next is not True
+    body_texts = [b.text for b in dispatch.body]
+    assert paragraph_with(out, body_texts[0]).paragraph_format.keep_with_next is not True
+
+
 def test_annex_table_has_borders_repeated_bold_header_and_scaled_widths(out) -> None:
     """The data table uses CV Table (single borders), repeats its bold header and spans the landscape text."""
     table = out.tables[2]

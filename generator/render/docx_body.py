@@ -15,13 +15,14 @@ DENSE_COLUMNS = 8
 _GAP_AFTER_TABLE = 120
 
 
-def body_paragraph(block: Paragraph, space_before: int | None = None) -> str:
+def body_paragraph(block: Paragraph, space_before: int | None = None, keep_next: bool = False) -> str:
     """A "CV Body" paragraph; only deviations from the style (no indent, other alignment) are direct."""
     runs = "".join(run(span.text, bold=span.bold, italic=span.italic, highlight=span.highlight)
                    for span in block.spans)
     return paragraph(
         st.style_id(st.BODY),
         runs,
+        keep_next=keep_next,
         space_before=space_before,
         first_line=None if block.indent else 0,
         align=None if block.align == "justify" else jc(block.align),
@@ -101,12 +102,19 @@ def table_block(block: Table, text_width: int) -> str:
 
 
 def blocks_xml(blocks: Iterable[Block], text_width: int) -> str:
-    """Body blocks in order, kept apart after a table (Word would fuse two adjacent tables)."""
+    """Body blocks in order, kept apart after a table (Word would fuse two adjacent tables).
+
+    A paragraph that introduces a table (a section heading in the annex, say) is kept on the page
+    of the table's first row, as the PDF does, so it never ends a page on its own.
+    """
     parts = []
     after_table = False
-    for block in blocks:
+    blocks = tuple(blocks)
+    for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
-            parts.append(body_paragraph(block, space_before=_GAP_AFTER_TABLE if after_table else None))
+            before_table = index + 1 < len(blocks) and isinstance(blocks[index + 1], Table)
+            parts.append(body_paragraph(block, space_before=_GAP_AFTER_TABLE if after_table else None,
+                                        keep_next=before_table))
             after_table = False
         elif isinstance(block, Table):
             if after_table:
