@@ -206,9 +206,9 @@ def report(figures: dict) -> bool:  # type: ignore[type-arg]
 
 def breakdown(snapshot: Path, profile: Path, notices: int = 12) -> None:
     """In-process: where one document's time goes (template → Document, DOCX, PDF), after warm-up."""
-    from generator.pipeline import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, dispatch_document, notice_document, prepare
-    from generator.render.base import renderer_for
-    from generator.templating.manifest import find_template
+    from generator.build import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, dispatch_document, notice_document, prepare
+    from generator.render import renderer_for
+    from generator.content.registry import find_template
     from pypdf import PdfReader
 
     prepared = prepare(snapshot, profile_path=profile)

@@ -22,7 +22,7 @@ WARM_UP = 5
 
 def main(runs: int = 50) -> None:
     started = time.perf_counter()
-    from generator.render.base import Layout
+    from generator.common.layout import Layout
     from generator.render.docx import DocxRenderer
 
     import_ms = (time.perf_counter() - started) * 1000

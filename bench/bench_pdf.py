@@ -50,9 +50,9 @@ def main(runs: int = 20) -> None:
 
     import_ms = (time.perf_counter() - started) * 1000
     import sample_documents
-    from generator.pipeline import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, dispatch_document, notice_document, prepare
-    from generator.render.base import Layout
-    from generator.templating.manifest import find_template
+    from generator.build import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, dispatch_document, notice_document, prepare
+    from generator.common.layout import Layout
+    from generator.content.registry import find_template
 
     prepared = prepare(FIXTURE)
     dispatch = dispatch_document(prepared, find_template(DISPATCH_TEMPLATE), "2562", None)

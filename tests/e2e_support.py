@@ -6,8 +6,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from generator.content.model import Document, Paragraph, Table
-from generator.pipeline import Prepared, prepare
-from generator.render.base import Layout, renderer_for
+from generator.build import Prepared, prepare
+from generator.common.layout import Layout
+from generator.render import renderer_for
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pytest
 
-import generator.output.batch
+import generator.build.conductor
 from e2e_support import EDGE, JULY, july, write_profile
 from generator.cli import main
 from generator.output.layout import notice_stems
@@ -146,14 +146,14 @@ def test_interrupted_batch_resumes_only_what_is_missing(pooled_run, tmp_path):
 
 def test_failing_unit_is_reported_and_the_others_are_written(tmp_path, monkeypatch, capsys):
     """One unit's notice raising: the other 51 documents are written, exit 1, manifest and summary name it."""
-    real = generator.output.batch.notice_document
+    real = generator.build.conductor.notice_document
 
     def flaky(prepared, template, unit_code, number, issue_date):  # type: ignore[no-untyped-def]
         if unit_code == "SNV":
             raise RuntimeError("hỏng khi dựng thông báo")
         return real(prepared, template, unit_code, number, issue_date)
 
-    monkeypatch.setattr(generator.output.batch, "notice_document", flaky)
+    monkeypatch.setattr(generator.build.conductor, "notice_document", flaky)
     out = tmp_path / "out"
     assert main(["batch", str(JULY), "--out", str(out), "--jobs", "1", "--formats", "docx"]) == 1
     err = capsys.readouterr().err
@@ -166,14 +166,14 @@ def test_failing_unit_is_reported_and_the_others_are_written(tmp_path, monkeypat
     assert not (folder / "thong-bao" / "SNV.docx").exists()
     _assert_manifest_matches_files(folder, ("docx",))
 
-    monkeypatch.setattr(generator.output.batch, "notice_document", real)
+    monkeypatch.setattr(generator.build.conductor, "notice_document", real)
     assert main(["batch", str(JULY), "--out", str(out), "--jobs", "1", "--formats", "docx"]) == 0
     assert {c for c, d in _documents(folder).items() if not d["skipped"]} == {"SNV"}
 
 
 def test_ctrl_c_stops_the_batch_and_a_rerun_finishes_it(tmp_path, monkeypatch, capsys):
     """Ctrl-C mid-batch exits 130 leaving only whole files; the rerun keeps those and makes the rest."""
-    real = generator.output.batch.notice_document
+    real = generator.build.conductor.notice_document
     codes = [u.code for u in july().snapshot.units]
 
     def interrupted(prepared, template, unit_code, number, issue_date):  # type: ignore[no-untyped-def]
@@ -181,7 +181,7 @@ def test_ctrl_c_stops_the_batch_and_a_rerun_finishes_it(tmp_path, monkeypatch, c
             raise KeyboardInterrupt
         return real(prepared, template, unit_code, number, issue_date)
 
-    monkeypatch.setattr(generator.output.batch, "notice_document", interrupted)
+    monkeypatch.setattr(generator.build.conductor, "notice_document", interrupted)
     out = tmp_path / "out"
     args = ["batch", str(JULY), "--out", str(out), "--jobs", "1", "--formats", "docx"]
     assert main(args) == 130
@@ -192,7 +192,7 @@ def test_ctrl_c_stops_the_batch_and_a_rerun_finishes_it(tmp_path, monkeypatch, c
     assert done == sorted(codes[:3])
     assert _temporaries(folder) == []
 
-    monkeypatch.setattr(generator.output.batch, "notice_document", real)
+    monkeypatch.setattr(generator.build.conductor, "notice_document", real)
     assert main(args) == 0
     documents = _documents(folder)
     assert {c for c, d in documents.items() if d["skipped"]} == {None, *codes[:3]}

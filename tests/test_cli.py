@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import typer
 
-import generator.pipeline
+import generator.build.inputs
 from e2e_support import EDGE, FIXTURES, HA_NOI, JULY
 from generator.cli import app, main
-from generator.pipeline import DISPATCH_TEMPLATE, RULES_TEMPLATE
-from generator.templating.manifest import find_template
+from generator.build import DISPATCH_TEMPLATE, RULES_TEMPLATE
+from generator.content.registry import find_template
 
 INVALID = FIXTURES / "invalid"
 
@@ -167,7 +167,7 @@ def test_unexpected_error_exits_1_with_traceback_saved_not_shown(tmp_path, monke
     def broken(*args, **kwargs):
         raise RuntimeError("hỏng có chủ đích")
 
-    monkeypatch.setattr(generator.pipeline, "analyse", broken)
+    monkeypatch.setattr(generator.build.inputs, "analyse", broken)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert main(["generate", str(JULY), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err

@@ -20,8 +20,8 @@ from document_text import (DRAFT_WORDS, Blocks, PdfBlocks, PdfWord, docx_blocks,
                            words_of)
 from e2e_support import EDGE, blocks_text, july, render_files, top_margin_pt, write_profile
 from generator.content.model import Document
-from generator.pipeline import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, dispatch_document, notice_document, prepare
-from generator.templating.manifest import find_template
+from generator.build import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, dispatch_document, notice_document, prepare
+from generator.content.registry import find_template
 
 
 @dataclass(frozen=True)

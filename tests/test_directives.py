@@ -31,10 +31,10 @@ from generator.directives.conditions import (
     Ranked,
     Scope,
 )
-from generator.errors import ConfigError, TemplateError
+from generator.common.errors import ConfigError, TemplateError
 from generator.snapshot.model import GROUPS, RATE_FIELDS
 
-SHIPPED = Path(__file__).resolve().parents[1] / "templates" / "rules" / "directives.yaml"
+SHIPPED = Path(__file__).resolve().parents[1] / "generator" / "templates" / "rules" / "directives.yaml"
 
 
 def holds(condition, unit, analysis=None) -> bool:

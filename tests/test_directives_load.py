@@ -9,10 +9,10 @@ import pytest
 from analysis_factories import HA_NOI_TARGETS
 from generator.directives import load_rules
 from generator.directives.conditions import AllOf, Comparison, Direction, Ranked, Scope
-from generator.errors import ConfigError, Problem
+from generator.common.errors import ConfigError, Problem
 from generator.snapshot.model import UnitKind
 
-SHIPPED = Path(__file__).resolve().parents[1] / "templates" / "rules" / "directives.yaml"
+SHIPPED = Path(__file__).resolve().parents[1] / "generator" / "templates" / "rules" / "directives.yaml"
 
 VALID_RULE = """\
   - id: falling

@@ -15,8 +15,8 @@ import pytest
 from document_text import docx_blocks, pdf_blocks, words_of
 from e2e_support import EDGE, HA_NOI, PHU_THO, document_text, july, render_files, top_margin_pt, write_profile
 from generator.content.model import Paragraph, Table
-from generator.pipeline import DISPATCH_TEMPLATE, dispatch_document, prepare
-from generator.templating.manifest import find_template
+from generator.build import DISPATCH_TEMPLATE, dispatch_document, prepare
+from generator.content.registry import find_template
 
 NBSP = "\u00a0"
 COMPARISON = re.compile(r"so với tháng \d")

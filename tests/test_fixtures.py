@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import formatting
+from generator.common import formatting
 from generator.analysis import analyse
 from generator.analysis.model import Analysis, Target
 from generator.snapshot import load_history, load_snapshot

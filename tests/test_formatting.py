@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from generator import formatting
+from generator.common import formatting
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from snapshot_samples import UNIT_ROWS, meta_values, write_csv, write_json, write_xlsx
 
-from generator.errors import SnapshotError
+from generator.common.errors import SnapshotError
 from generator.snapshot import History, load_history, load_snapshot
 from generator.snapshot.model import Period
 

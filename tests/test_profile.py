@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.config.profile import PROFILES_DIR, find_profile, load_profile
-from generator.errors import ConfigError
+from generator.common.errors import ConfigError
 from generator.snapshot.model import Period, SnapshotMeta
 
 VN = timezone(timedelta(hours=7))

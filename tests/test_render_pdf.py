@@ -15,10 +15,11 @@ from pypdf import PdfReader
 
 import sample_documents
 from generator.content.model import Annex, Document, Paragraph, Table
-from generator.errors import RenderError
-from generator.render.base import Layout, renderer_for
+from generator.common.errors import RenderError
+from generator.common.layout import Layout
+from generator.render import renderer_for
 from generator.render.pdf import (
-    RENDER_TEMPLATES_DIR,
+    RENDER_ASSETS_DIR,
     LocalOnlyFetcher,
     PdfRenderer,
     RefusedURL,
@@ -349,14 +350,14 @@ def test_fetcher_refuses_network_and_foreign_files() -> None:
     """The URL fetcher refuses http(s), data: and files outside templates/render."""
     fetcher = LocalOnlyFetcher()
     for url in ("http://example.com/seal.png", "https://example.com/a.css", "data:text/css,a{}",
-                "file:///etc/passwd", (RENDER_TEMPLATES_DIR / ".." / "..").resolve().as_uri()):
+                "file:///etc/passwd", (RENDER_ASSETS_DIR / ".." / "..").resolve().as_uri()):
         with pytest.raises(RefusedURL):
             fetcher.fetch(url)
 
 
 def test_fetcher_serves_files_under_templates_render() -> None:
     """A file inside templates/render is served, with its bytes and content type."""
-    css = RENDER_TEMPLATES_DIR / "document.css"
+    css = RENDER_ASSETS_DIR / "document.css"
     response = LocalOnlyFetcher().fetch(css.as_uri())
     assert response.read() == css.read_bytes()
     assert response.content_type == "text/css"

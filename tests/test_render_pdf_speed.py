@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import sample_documents
-from generator.render.base import Layout
+from generator.common.layout import Layout
 from generator.render.pdf import PdfRenderer, document_html, html_to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]

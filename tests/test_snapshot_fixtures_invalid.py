@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import SnapshotError
+from generator.common.errors import SnapshotError
 from generator.snapshot import load_snapshot
 from generator.snapshot.sidecar import is_sidecar
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from snapshot_samples import UNIT_HEADER, UNIT_ROWS, meta_values, write_csv, write_json, write_xlsx
 
-from generator.errors import SnapshotError
+from generator.common.errors import SnapshotError
 from generator.snapshot import load_history, load_snapshot
 from generator.snapshot.model import Snapshot
 

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from snapshot_samples import UNIT_HEADER, UNIT_ROWS, meta_values, write_csv, write_json, write_xlsx
 
-from generator.errors import Problem, SnapshotError
+from generator.common.errors import Problem, SnapshotError
 from generator.snapshot import load_snapshot
 
 COLUMN = {key: chr(ord("A") + i) for i, key in enumerate(UNIT_HEADER)}

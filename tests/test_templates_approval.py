@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from docx import Document as read_docx
 
-import generator.templating.manifest as manifest_module
+import generator.content.registry as manifest_module
 from generator.cli import main
-from generator.content.jinja_env import TEMPLATES_DIR
-from generator.pipeline import dispatch_document, prepare
-from generator.templating.approve import approve, set_top_level_keys
-from generator.templating.manifest import all_templates, find_template
+from generator.common.resources import TEMPLATES_DIR
+from generator.build import dispatch_document, prepare
+from generator.review.approve import approve, set_top_level_keys
+from generator.content.registry import all_templates, find_template
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "ha-noi" / "2024-07.xlsx"
 DRAFT = "DỰ THẢO"

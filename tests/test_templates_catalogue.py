@@ -7,11 +7,11 @@ from decimal import Decimal
 from generator.analysis.model import UnitAnalysis
 from generator.cli import main
 from generator.content.context import DispatchContext, NoticeContext
-from generator.content.jinja_env import FILTERS
+from generator.common.jinja_env import FILTERS
 from generator.snapshot.model import Group
-from generator.templating.catalogue import (NO_MEANING, RULE_NOTICE_ROOT, RULE_TEXT_ROOT, TEMPLATE_CONTEXTS, TypeRef,
+from generator.review.catalogue import (NO_MEANING, RULE_NOTICE_ROOT, RULE_TEXT_ROOT, TEMPLATE_CONTEXTS, TypeRef,
                                             entries, members, reachable_classes, type_ref, type_text)
-from generator.templating.catalogue_doc import CATALOGUE_PATH, FILTER_DOCS, catalogue_markdown, missing_filter_docs
+from generator.review.catalogue_doc import CATALOGUE_PATH, FILTER_DOCS, catalogue_markdown, missing_filter_docs
 
 
 def _entry(root, path):

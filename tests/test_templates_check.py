@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-import generator.templating.manifest as manifest_module
+import generator.content.registry as manifest_module
 from generator.cli import main
-from generator.content.jinja_env import TEMPLATES_DIR
-from generator.templating.check import check_template
-from generator.templating.manifest import all_templates, find_template
+from generator.common.resources import TEMPLATES_DIR
+from generator.review.check import check_template
+from generator.content.registry import all_templates, find_template
 
 DISPATCH = "monthly_dispatch/template.xml.j2"
 PHRASES = "common/phrases.xml.j2"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-import generator.templating.manifest as manifest_module
+import generator.content.registry as manifest_module
 from generator.cli import main
-from generator.content.jinja_env import TEMPLATES_DIR
-from generator.templating.catalogue import context_root, members_of, short_meaning
-from generator.templating.diff import compare_passages, word_diff
-from generator.templating.passages import Passage
-from generator.templating.textdiff import paragraph_pieces
+from generator.common.resources import TEMPLATES_DIR
+from generator.review.catalogue import context_root, members_of, short_meaning
+from generator.review.diff import compare_passages, word_diff
+from generator.review.passages import Passage
+from generator.review.textdiff import paragraph_pieces
 
 OLD = """<p>Tổng số điểm đạt được tháng {{ period.label }}: <b>{{ authority.total|score }}/100 điểm</b>.</p>
 <p>Số liệu được tính tại thời điểm

@@ -11,13 +11,14 @@ import pytest
 from docx import Document as read_docx
 from jinja2 import nodes
 
-import generator.templating.manifest as manifest_module
+import generator.content.registry as manifest_module
 from generator.cli import main
-from generator.content.jinja_env import TEMPLATES_DIR, build_environment
+from generator.common.jinja_env import build_environment
+from generator.common.resources import TEMPLATES_DIR
 from generator.content.model import Paragraph
 from generator.directives import describe_rule, load_rules
-from generator.templating.manifest import find_template
-from generator.templating.review import build_review, default_output, write_review
+from generator.content.registry import find_template
+from generator.review.pack import build_review, default_output, write_review
 
 HIGHLIGHT = '<w:highlight w:val="yellow"/>'
 CONDITION_MARKERS = ("► Đoạn sau chỉ có khi ", "► Nếu không, khi ", "[nếu ", "| nếu không, nếu ", "[in đậm khi ",

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from generator.content.build import render_template_text
-from generator.content.jinja_env import TEMPLATES_DIR
-from generator.errors import TemplateError
-from generator.pipeline import dispatch_document, prepare
-from generator.templating.manifest import find_template
+from generator.common.resources import TEMPLATES_DIR
+from generator.common.errors import TemplateError
+from generator.build import dispatch_document, prepare
+from generator.content.registry import find_template
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "ha-noi" / "2024-07.xlsx"
 DISPATCH = "monthly_dispatch/template.xml.j2"

@@ -19,7 +19,7 @@ from generator.analysis.model import (
     TargetCheck,
     UnitAnalysis,
 )
-from generator.snapshot.model import GROUPS, Period, Snapshot, UnitKind, UnitResult
+from generator.snapshot import GROUPS, Period, Snapshot, UnitKind, UnitResult
 
 # The two comparisons of a dispatch: "so với tháng 6/2024" and "so với tháng 5/2024" (for July).
 PREVIOUS_MONTH = -1

@@ -5,18 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
-from generator.snapshot.model import Group, Period, UnitKind, UnitResult
+from pydantic import ConfigDict, Field, field_validator
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+
+from generator.snapshot import RATE_FIELDS, Group, Period, UnitKind, UnitResult
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Target:
-    """A configured target for one rate, e.g. online payment ≥ 55 %. Comes from the profile."""
+    """A configured target for one rate, e.g. online payment ≥ 55 %. Declared in the issuer profile."""
 
     id: str
     figure: str  # one of snapshot.model.RATE_FIELDS
-    minimum: Decimal  # percent 0-100
+    minimum: Annotated[Decimal, Field(ge=0, le=100)]  # percent 0-100
     label: str  # Vietnamese, e.g. "tỷ lệ thanh toán trực tuyến trên tổng số giao dịch thanh toán"
+
+    @field_validator("figure")
+    @classmethod
+    def _known_figure(cls, value: str) -> str:
+        if value not in RATE_FIELDS:
+            raise ValueError(f"chỉ tiêu “{value}” không có trong số liệu; dùng một trong: {', '.join(RATE_FIELDS)}")
+        return value
 
 
 @dataclass(frozen=True)

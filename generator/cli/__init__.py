@@ -17,7 +17,7 @@ import typer
 from typer._click import exceptions as click_exceptions
 
 from generator.cli import i18n
-from generator.errors import CongvanError
+from generator.common.errors import CongvanError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
 

@@ -8,7 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from generator.errors import UsageError
+from generator.common.errors import UsageError
+from generator.render import FORMATS, parse_formats
+
+__all__ = ["parse_formats"]
 
 SnapshotArg = Annotated[Path, typer.Argument(metavar="TỆP_SỐ_LIỆU", 
     help="Tệp số liệu tháng (.xlsx, .csv kèm .meta.yaml, hoặc .json).", show_default=False)]
@@ -19,25 +22,14 @@ ProfileOpt = Annotated[Optional[Path], typer.Option(
     "--profile", help="Tệp hồ sơ cơ quan (YAML). Mặc định: chọn theo mã hoặc tên cơ quan trong số liệu.",
     show_default=False)]
 OutOpt = Annotated[Path, typer.Option("--out", help="Thư mục ghi kết quả.")]
-FormatsOpt = Annotated[str, typer.Option("--formats", help="Định dạng cần sinh, cách nhau bởi dấu phẩy: docx,pdf.")]
+FormatsOpt = Annotated[str, typer.Option(
+    "--formats", help=f"Định dạng cần sinh, cách nhau bởi dấu phẩy: {','.join(FORMATS)}.")]
 NumberOpt = Annotated[Optional[str], typer.Option(
     "--number", help="Số văn bản. Bỏ trống để văn thư điền tay.", show_default=False)]
 DateOpt = Annotated[Optional[str], typer.Option(
     "--date", help="Ngày ban hành YYYY-MM-DD. Bỏ trống để văn thư điền ngày.", show_default=False)]
 OfficialOpt = Annotated[bool, typer.Option(
     "--official", help="Bản chính thức: từ chối dùng mẫu chưa được phê duyệt.")]
-
-KNOWN_FORMATS = ("docx", "pdf")
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    """"docx,pdf" → ("docx", "pdf"); UsageError for anything unknown or empty."""
-    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
-    unknown = [f for f in formats if f not in KNOWN_FORMATS]
-    if unknown or not formats:
-        raise UsageError(f"--formats không hợp lệ: “{text}”. Chỉ dùng: {', '.join(KNOWN_FORMATS)}.")
-    return formats
-
 
 def parse_date(text: str | None) -> date | None:
     if text is None:

@@ -9,14 +9,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from generator import formatting
+from generator.common import formatting
 from generator.analysis import analyse
-from generator.analysis.model import Analysis, Delta, KindRanking, Target
+from generator.analysis import Analysis, Delta, KindRanking, Target
 from generator.cli.options import HistoryOpt, ProfileOpt, SnapshotArg
-from generator.config.profile import find_profile, load_profile
-from generator.errors import ConfigError
+from generator.config import find_profile, load_profile
+from generator.common.errors import ConfigError
 from generator.snapshot import load_history, load_snapshot
-from generator.snapshot.model import Snapshot, UnitKind
+from generator.snapshot import Snapshot, UnitKind
 
 
 def register(app: typer.Typer) -> None:

@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from generator import formatting
-from generator.errors import TemplateError, UsageError
-from generator.templating.manifest import TemplateInfo, all_templates, find_template
+from generator.common import formatting
+from generator.common.errors import TemplateError, UsageError
+from generator.content import TemplateInfo, all_templates, find_template
 
 app = typer.Typer(
     help=("Quản lý mẫu văn bản và tệp quy tắc chỉ đạo: xem trạng thái, kiểm tra, lập hồ sơ thẩm định, "
@@ -62,7 +62,7 @@ def list_templates() -> None:
     "Không nêu mã thì kiểm tra mọi mẫu.\n\nVí dụ: congvan templates check monthly_dispatch"))
 def check(template_id: Annotated[Optional[str], typer.Argument(
         metavar="[MÃ_MẪU]", help="Mã mẫu; bỏ trống để kiểm tra tất cả.", show_default=False)] = None) -> None:
-    from generator.templating.check import check_template, require_clean
+    from generator.review import check_template, require_clean
 
     infos = (find_template(template_id),) if template_id else all_templates()
     results = tuple(check_template(info) for info in infos)
@@ -80,7 +80,7 @@ def catalogue(
     write: Annotated[bool, typer.Option("--write", help="Ghi ra docs/template-variables.md.")] = False,
     check_only: Annotated[bool, typer.Option("--check", help="Chỉ kiểm tra tệp đã ghi có khớp không.")] = False,
 ) -> None:
-    from generator.templating.catalogue_doc import CATALOGUE_PATH, catalogue_markdown, write_catalogue
+    from generator.review import CATALOGUE_PATH, catalogue_markdown, write_catalogue
 
     text = catalogue_markdown()
     if check_only:
@@ -104,7 +104,7 @@ def review(
     out: Annotated[Optional[Path], typer.Option("--out", help="Tệp PDF cần ghi; tệp DOCX ghi cùng chỗ.",
                                                 show_default=False)] = None,
 ) -> None:
-    from generator.templating.review import build_review, default_output, write_review
+    from generator.review import build_review, default_output, write_review
 
     info = find_template(template_id)
     pack = build_review(info)
@@ -123,7 +123,7 @@ def approve_cmd(
     template_id: IdArg,
     by: Annotated[str, typer.Option("--by", help="Họ tên người phê duyệt.", show_default=False)],
 ) -> None:
-    from generator.templating.approve import approval_line, approve
+    from generator.review import approval_line, approve
 
     typer.echo(approval_line(approve(find_template(template_id), by)))
 
@@ -147,7 +147,7 @@ def diff(
     context: Annotated[int, typer.Option("--context", metavar="SỐ_ĐOẠN",
                                          help="In thêm chừng ấy đoạn không đổi trước và sau mỗi thay đổi.")] = 0,
 ) -> None:
-    from generator.templating.diff import report, template_diffs
+    from generator.review import report, template_diffs
 
     if context < 0:
         raise UsageError(f"--context phải là số đoạn, từ 0 trở lên (đã nhận {context})")

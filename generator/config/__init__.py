@@ -1,1 +1,11 @@
 """Configuration files (issuer profiles) and the YAML reading they share with rule files."""
+from __future__ import annotations
+
+from generator.config.profile import Issuer, Profile, find_profile, load_profile
+
+__all__ = [
+    "Issuer",
+    "Profile",
+    "find_profile",
+    "load_profile",
+]

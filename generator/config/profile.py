@@ -6,20 +6,20 @@ province works by adding a profile.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from generator.analysis.model import Target
-from generator.config.yamlfile import YamlDocument, load_yaml
-from generator.errors import ConfigError, Problem
-from generator.render.base import Layout
-from generator.snapshot.model import RATE_FIELDS, Period, SnapshotMeta
-from generator.textfold import fold
+from generator.analysis import Target
+from generator.common.yamlfile import YamlDocument, load_yaml
+from generator.common.resources import PROFILES_DIR
+from generator.common.errors import ConfigError, Problem
+from generator.common.layout import Layout
+from generator.snapshot import Period, SnapshotMeta
+from generator.common.textfold import fold
 
-PROFILES_DIR = Path(__file__).resolve().parents[2] / "profiles"
 
 
 class _Strict(BaseModel):
@@ -43,6 +43,12 @@ class MatchRule(_Strict):
             return str(Period.parse(str(value)))
         except ValueError:
             raise ValueError(f"“{value}” không phải một tháng dạng YYYY-MM") from None
+
+    def names_authority(self, meta: SnapshotMeta) -> bool:
+        """Whether the snapshot's authority code or name is one of this rule's."""
+        if meta.authority_code and meta.authority_code.strip().upper() in {c.upper() for c in self.codes}:
+            return True
+        return fold(meta.authority_name) in {fold(n) for n in self.names}
 
     def covers(self, period: Period) -> bool:
         """Whether the profile applies to `period` (e.g. an authority's units changed in mid-2025)."""
@@ -85,31 +91,6 @@ class DocumentConfig(_Strict):
     copies_to: tuple[str, ...] = Field(description="Nơi nhận, dòng đầu “Như trên”, dòng cuối “Lưu: VT, ...”")
 
 
-class TargetConfig(_Strict):
-    id: str
-    figure: str
-    minimum: Decimal = Field(ge=0, le=100)
-    label: str
-
-    @field_validator("figure")
-    @classmethod
-    def _known_figure(cls, value: str) -> str:
-        if value not in RATE_FIELDS:
-            raise ValueError(f"chỉ tiêu “{value}” không có trong số liệu; dùng một trong: {', '.join(RATE_FIELDS)}")
-        return value
-
-
-class LayoutConfig(_Strict):
-    """Page margins (mm) and sizes (pt), within the ranges of NĐ 30/2020."""
-
-    margin_top_mm: float = Field(default=20, ge=20, le=25)
-    margin_bottom_mm: float = Field(default=20, ge=20, le=25)
-    margin_left_mm: float = Field(default=30, ge=30, le=35)
-    margin_right_mm: float = Field(default=15, ge=15, le=20)
-    body_size_pt: float = Field(default=14, ge=13, le=14)
-    line_spacing: float = Field(default=1.15, ge=1.0, le=1.5)
-
-
 class Profile(_Strict):
     """One authority's profile."""
 
@@ -118,8 +99,8 @@ class Profile(_Strict):
     issuer: Issuer
     signer: SignerConfig
     documents: dict[str, DocumentConfig]
-    layout: LayoutConfig = LayoutConfig()
-    targets: dict[int, tuple[TargetConfig, ...]] = Field(default_factory=dict, description="Chỉ tiêu theo năm")
+    layout: Layout = Layout()
+    targets: dict[int, tuple[Target, ...]] = Field(default_factory=dict, description="Chỉ tiêu theo năm")
     motto_country: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     motto: str = "Độc lập - Tự do - Hạnh phúc"
 
@@ -128,7 +109,7 @@ class Profile(_Strict):
         years = sorted(y for y in self.targets if y <= year)
         if not years:
             return ()
-        return tuple(Target(t.id, t.figure, t.minimum, t.label) for t in self.targets[years[-1]])
+        return self.targets[years[-1]]
 
     def document(self, kind: str) -> DocumentConfig:
         try:
@@ -137,16 +118,14 @@ class Profile(_Strict):
             raise ConfigError(f"Hồ sơ cơ quan “{self.id}” chưa khai báo mục documents.{kind}") from None
 
     def to_layout(self) -> Layout:
-        return Layout(**self.layout.model_dump())
+        return self.layout
 
     def matches(self, meta: SnapshotMeta) -> bool:
         """Whether this profile is the snapshot's authority's, for the snapshot's month."""
         return self.names_authority(meta) and self.match.covers(meta.period)
 
     def names_authority(self, meta: SnapshotMeta) -> bool:
-        if meta.authority_code and meta.authority_code.strip().upper() in {c.upper() for c in self.match.codes}:
-            return True
-        return fold(meta.authority_name) in {fold(n) for n in self.match.names}
+        return self.match.names_authority(meta)
 
 
 def load_profile(path: Path) -> Profile:
@@ -183,13 +162,42 @@ def _vietnamese(error: dict[str, Any]) -> str:
     return f"giá trị không hợp lệ ({error['msg']})"
 
 
+@dataclass(frozen=True)
+class ProfileIdentity:
+    """What choosing a profile needs: its file, id and match rule, read without the rest."""
+
+    path: Path
+    id: str
+    match: MatchRule
+
+    def names_authority(self, meta: SnapshotMeta) -> bool:
+        return self.match.names_authority(meta)
+
+
+def read_identity(path: Path) -> ProfileIdentity | None:
+    """The profile's id and match rule, or None when even those cannot be read (it is then skipped
+    unless chosen by --profile, so another authority's broken profile never stops this one's run)."""
+    try:
+        data = load_yaml(path, "hồ sơ cơ quan").data
+        if not isinstance(data, dict):
+            return None
+        return ProfileIdentity(path, str(data["id"]), MatchRule.model_validate(data["match"]))
+    except (ConfigError, KeyError, ValidationError):
+        return None
+
+
 def find_profile(meta: SnapshotMeta, directory: Path = PROFILES_DIR) -> Profile:
-    """The one profile that recognises the snapshot's authority for its month; ConfigError otherwise."""
-    candidates = [load_profile(path) for path in sorted(directory.glob("*.yaml"))] if directory.is_dir() else []
-    authority = [p for p in candidates if p.names_authority(meta)]
-    chosen = [p for p in authority if p.match.covers(meta.period)]
+    """The one profile that recognises the snapshot's authority for its month; ConfigError otherwise.
+
+    Only each file's identity is read to choose; the chosen file alone is validated in full.
+    """
+    paths = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    identities = [read_identity(path) for path in paths]
+    unreadable = [path.name for path, identity in zip(paths, identities, strict=True) if identity is None]
+    authority = [i for i in identities if i is not None and i.names_authority(meta)]
+    chosen = [i for i in authority if i.match.covers(meta.period)]
     if len(chosen) == 1:
-        return chosen[0]
+        return load_profile(chosen[0].path)
     code = f" (mã {meta.authority_code})" if meta.authority_code else ""
     if len(chosen) > 1:
         raise ConfigError(
@@ -202,7 +210,8 @@ def find_profile(meta: SnapshotMeta, directory: Path = PROFILES_DIR) -> Profile:
             f"Các hồ sơ của “{meta.authority_name}” ({', '.join(p.id for p in authority)}) không áp dụng "
             f"cho tháng {meta.period.label}. Hãy thêm hồ sơ cho giai đoạn này hoặc chỉ định bằng --profile."
         )
+    skipped = f" (không đọc được mục id/match của: {', '.join(unreadable)})" if unreadable else ""
     raise ConfigError(
-        f"Không có hồ sơ cơ quan nào ứng với “{meta.authority_name}”{code} trong {directory}. "
+        f"Không có hồ sơ cơ quan nào ứng với “{meta.authority_name}”{code} trong {directory}{skipped}. "
         "Hãy chỉ định tệp bằng --profile hoặc thêm một hồ sơ mới."
     )

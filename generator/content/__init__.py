@@ -1,1 +1,35 @@
 """Stage 4: document content, built from one Jinja template per document kind."""
+from __future__ import annotations
+
+from generator.content.build import build_document, issue_info
+from generator.content.context import DirectiveView, DispatchContext, NoticeContext, target_results
+from generator.content.markup import YES, merge_spans
+from generator.content.model import Align, Annex, Block, Cell, Document, Header, Paragraph, Signer, Span, Table
+from generator.content.policy import require_usable
+from generator.content.registry import TemplateInfo, all_templates, find_template, load_template_info
+
+__all__ = [
+    "Align",
+    "Annex",
+    "Block",
+    "Cell",
+    "DirectiveView",
+    "DispatchContext",
+    "Document",
+    "Header",
+    "NoticeContext",
+    "Paragraph",
+    "Signer",
+    "Span",
+    "Table",
+    "TemplateInfo",
+    "YES",
+    "all_templates",
+    "build_document",
+    "find_template",
+    "issue_info",
+    "load_template_info",
+    "merge_spans",
+    "require_usable",
+    "target_results",
+]

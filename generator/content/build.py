@@ -12,15 +12,16 @@ from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from generator import formatting
-from generator.config.profile import Profile
+from generator.common import formatting
+from generator.config import Profile
 from generator.content.context import IssueInfo, as_variables
-from generator.content.jinja_env import TEMPLATES_DIR, build_environment
+from generator.common.jinja_env import build_environment
+from generator.common.resources import TEMPLATES_DIR
 from generator.content.markup import parse_markup
 from generator.content.model import Document, Header, Signer
-from generator.errors import Problem, TemplateError
-from generator.snapshot.model import Period
-from generator.templating.manifest import TemplateInfo
+from generator.common.errors import Problem, TemplateError
+from generator.snapshot import Period
+from generator.content.registry import TemplateInfo
 
 DRAFT_MARK = "DỰ THẢO"
 _BLANK = "\u00a0" * 6  # room for the clerk to write the number or the day by hand (kept by HTML too)

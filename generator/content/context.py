@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from generator.analysis.model import Analysis, AuthorityAnalysis, KindRanking, Target, UnitAnalysis
-from generator.config.profile import Issuer
-from generator.snapshot.model import Group, Period
+from generator.analysis import Analysis, AuthorityAnalysis, KindRanking, Target, UnitAnalysis
+from generator.config import Issuer
+from generator.snapshot import Group, Period
 
 
 def doc(meaning: str, example: str) -> Any:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from generator.content.model import Align, Annex, Block, Cell, Paragraph, Span, Table
-from generator.errors import Problem, TemplateError
+from generator.common.errors import Problem, TemplateError
 
 _SPACE = re.compile(r"\s+")
 _ALIGNS = {"left", "center", "right", "justify"}

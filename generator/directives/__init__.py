@@ -1,9 +1,7 @@
 """Stage 3: directive rules as data (a YAML rule file reviewed like a template).
 
 load_rules() validates a rule file once; evaluate() decides, for one analysis, which units are
-told to do what and renders the wording. Conditions are a small closed grammar over FIGURES.
-"""
-
+told to do what and renders the wording. Conditions are a small closed grammar over FIGURES."""
 from __future__ import annotations
 
 from generator.directives.conditions import Condition
@@ -13,9 +11,9 @@ from generator.directives.figures import FIGURES, Figure, FigureType
 from generator.directives.loader import Rule, RuleSet, load_rules
 
 __all__ = [
-    "FIGURES",
     "Condition",
     "Directive",
+    "FIGURES",
     "Figure",
     "FigureType",
     "Rule",

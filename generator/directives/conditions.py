@@ -13,9 +13,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Union
 
-from generator.analysis.model import Analysis, Target, UnitAnalysis
+from generator.analysis import Analysis, Target, UnitAnalysis
 from generator.directives.figures import FIGURES, FigureValue
-from generator.snapshot.model import UnitKind
+from generator.snapshot import UnitKind
 
 OPERATORS: dict[str, Callable[[object, object], bool]] = {
     "<": operator.lt,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from generator import formatting
-from generator.analysis.model import Target
+from generator.common import formatting
+from generator.analysis import Target
 from generator.directives.conditions import (
     AllOf,
     AnyOf,

@@ -8,13 +8,13 @@ from types import MappingProxyType
 
 from jinja2.exceptions import SecurityError, UndefinedError
 
-from generator.analysis.model import Analysis, Target, TargetCheck, UnitAnalysis
+from generator.analysis import Analysis, Target, TargetCheck, UnitAnalysis
 from generator.directives.conditions import EvaluationContext
 from generator.directives.loader import Rule, RuleSet
 from generator.directives.parsing import suggestion
 from generator.directives.texts import RENDER_ERRORS, RuleText
-from generator.errors import ConfigError, Problem, TemplateError
-from generator.snapshot.model import UnitKind
+from generator.common.errors import ConfigError, Problem, TemplateError
+from generator.snapshot import UnitKind
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(UnitKind)}
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
 
-from generator.analysis.model import UnitAnalysis
-from generator.snapshot.model import GROUPS, Group
+from generator.analysis import UnitAnalysis
+from generator.snapshot import GROUPS, Group
 
 FigureValue = Decimal | int | bool | None
 

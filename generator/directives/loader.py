@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.analysis.model import Target
-from generator.config.yamlfile import KeyPath, YamlDocument, load_yaml
+from generator.analysis import Target
+from generator.common.yamlfile import KeyPath, YamlDocument, load_yaml
 from generator.directives.conditions import Condition, MissesTarget, walk
 from generator.directives.parsing import ConditionParser, suggestion
 from generator.directives.texts import RuleText, compile_text
-from generator.errors import ConfigError, Problem
-from generator.snapshot.model import UnitKind
+from generator.common.errors import ConfigError, Problem
+from generator.snapshot import UnitKind
 
 RULE_KEYS = ("id", "title", "applies_to", "for_each", "order", "when", "text", "notice")
 REQUIRED_KEYS = ("id", "title", "when", "text")

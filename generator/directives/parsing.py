@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from generator.config.yamlfile import KeyPath, YamlDocument
+from generator.common.yamlfile import KeyPath, YamlDocument
 from generator.directives.conditions import (
     OPERATORS,
     AllOf,
@@ -28,7 +28,7 @@ from generator.directives.conditions import (
     Scope,
 )
 from generator.directives.figures import FIGURES, Figure, FigureType
-from generator.errors import Problem
+from generator.common.errors import Problem
 
 # Each form: its own key, and the other keys it accepts.
 FORMS: dict[str, frozenset[str]] = {

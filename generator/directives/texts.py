@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from jinja2 import Template, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import TemplateRuntimeError
 
-from generator.content.jinja_env import text_environment
-from generator.errors import Problem
+from generator.common.jinja_env import text_environment
+from generator.common.errors import Problem
 
 # Errors a rendered snippet can raise because of its own wording or the data it meets.
 # TemplateRuntimeError covers the sandbox's SecurityError and StrictUndefined's UndefinedError;

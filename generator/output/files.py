@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.errors import CongvanError
+from generator.common.errors import CongvanError
 
 TEMPORARY_SUFFIX = ".tmp"
 

@@ -13,10 +13,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from generator.pipeline import Prepared
+from generator.snapshot import Period
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_STEM = 60  # plus "-" and the 10-character hash: well inside every file system's name limit
@@ -64,9 +62,18 @@ def notice_stems(codes: Iterable[str]) -> dict[str, str]:
     return stems
 
 
-def run_folder(out: Path, prepared: Prepared) -> Path:
-    return out / safe_stem(prepared.profile.id) / str(prepared.snapshot.meta.period)
+NOTICE_DIR = "thong-bao"
 
 
-def dispatch_stem(prepared: Prepared) -> str:
-    return f"cong-van-{prepared.snapshot.meta.period}"
+def run_folder(out: Path, profile_id: str, period: Period) -> Path:
+    """One folder per authority profile and period under --out."""
+    return out / safe_stem(profile_id) / str(period)
+
+
+def dispatch_stem(period: Period) -> str:
+    return f"cong-van-{period}"
+
+
+def notice_stem(stems: dict[str, str], code: str) -> str:
+    """A notice's path without suffix, relative to the run folder."""
+    return f"{NOTICE_DIR}/{stems[code]}"

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator.output.files import sha256_file, write_atomic
-from generator.templating.manifest import TemplateInfo
+from generator.content import TemplateInfo
 
 
 @dataclass(frozen=True)

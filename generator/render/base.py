@@ -1,35 +1,27 @@
-"""Renderer family: one content source in, one file's bytes out (after Sphinx's builders)."""
+"""Renderer family: one Document in, one file's bytes out (after Sphinx's builders).
+
+Each format declares its `name` and `suffix` on its class and one line in `REGISTRY`; the
+registry feeds `--formats`, the conductor's loop and the manifest. Renderer modules are imported
+only when their format is asked for (WeasyPrint alone costs a third of a second to import).
+"""
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from typing import ClassVar
 
-from generator.content.model import Document
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Page set-up shared by both renderers; comes from the issuer profile (NĐ 30 ranges)."""
-
-    margin_top_mm: float = 20
-    margin_bottom_mm: float = 20
-    margin_left_mm: float = 30
-    margin_right_mm: float = 15
-    body_size_pt: float = 14  # 13-14
-    header_size_pt: float = 13  # issuing body and national motto, 12-13
-    copies_size_pt: float = 11  # "Nơi nhận" list
-    line_spacing: float = 1.15  # multiple of single, 1.0-1.5
-    space_after_pt: float = 6
-    first_line_indent_cm: float = 1.27
-    font_family: str = "Times New Roman"
+from generator.common.errors import UsageError
+from generator.common.layout import Layout
+from generator.content import Document
 
 
 class Renderer(ABC):
-    """Turns a Document into the bytes of one file. Subclasses declare `name` and `suffix`."""
+    """Turns a Document into the bytes of one file."""
 
-    name: str = ""
-    suffix: str = ""
+    name: ClassVar[str]
+    suffix: ClassVar[str]  # the file suffix without its dot: "docx"
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
@@ -39,15 +31,44 @@ class Renderer(ABC):
         """The complete file content for `document`."""
 
 
+@dataclass(frozen=True)
+class RendererEntry:
+    """One output format: its name on the command line, its file suffix, where its class lives."""
+
+    name: str
+    suffix: str
+    target: str  # "module:Class", imported on first use
+    label: str  # for people: "Word (DOCX)"
+
+    def load(self) -> type[Renderer]:
+        module_name, _, class_name = self.target.partition(":")
+        renderer: type[Renderer] = getattr(importlib.import_module(module_name), class_name)
+        return renderer
+
+
+REGISTRY: dict[str, RendererEntry] = {
+    entry.name: entry
+    for entry in (
+        RendererEntry("docx", "docx", "generator.render.docx:DocxRenderer", "Word (DOCX)"),
+        RendererEntry("pdf", "pdf", "generator.render.pdf:PdfRenderer", "PDF"),
+    )
+}
+FORMATS: tuple[str, ...] = tuple(REGISTRY)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """"docx,pdf" → ("docx", "pdf"); UsageError for anything unknown or empty."""
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in REGISTRY]
+    if unknown or not formats:
+        raise UsageError(f"--formats không hợp lệ: “{text}”. Chỉ dùng: {', '.join(FORMATS)}.")
+    return formats
+
+
 def renderer_for(fmt: str, layout: Layout) -> Renderer:
-    """The renderer for a format name ("docx" or "pdf"); imports lazily (WeasyPrint is slow to load)."""
-    if fmt == "docx":
-        from generator.render.docx import DocxRenderer
-
-        return DocxRenderer(layout)
-    if fmt == "pdf":
-        from generator.render.pdf import PdfRenderer
-
-        return PdfRenderer(layout)
-    raise ValueError(fmt)
-
+    """A renderer of the registered format `fmt`."""
+    try:
+        entry = REGISTRY[fmt]
+    except KeyError:
+        raise UsageError(f"Không có định dạng “{fmt}”; các định dạng: {', '.join(FORMATS)}") from None
+    return entry.load()(layout)

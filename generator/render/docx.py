@@ -11,9 +11,10 @@ import io
 import docx
 from docx.oxml.parser import parse_xml
 
-from generator.content.model import Document
+from generator.content import Document
 from generator.render import docx_styles as st
-from generator.render.base import Layout, Renderer
+from generator.common.layout import Layout
+from generator.render.base import Renderer
 from generator.render.docx_body import annex_xml, blocks_xml
 from generator.render.docx_front import header_block, recipients_block, signature_block
 from generator.render.docx_pages import HeaderSet, sect_pr, text_width

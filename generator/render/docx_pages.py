@@ -18,7 +18,7 @@ from docx.parts.document import DocumentPart
 from docx.parts.hdrftr import HeaderPart
 
 from generator.render import docx_styles as st
-from generator.render.base import Layout
+from generator.common.layout import Layout
 from generator.render.docx_xml import NSDECL, field_run, mm, paragraph, run
 
 A4_SHORT_MM = 210

@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.render.base import Layout
+from generator.common.layout import Layout
 from generator.render.docx_xml import NSDECL, cm, esc, half_points
 
 RED = "C00000"

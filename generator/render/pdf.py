@@ -16,60 +16,28 @@ libraries are loaded without the subprocess-based library search.
 
 from __future__ import annotations
 
-import ctypes.util
 import gc
-import io
 import mimetypes
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from time import perf_counter
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from generator.common.errors import RenderError
+from generator.common.layout import Layout
+from generator.common.resources import RENDER_ASSETS_DIR
+from generator.content import Document
+from generator.render.base import Renderer
+from generator.render.weasyprint_tuning import import_weasyprint, lean_html_class
 
-@contextmanager
-def _no_library_search() -> Iterator[None]:
-    """While WeasyPrint loads its C libraries, names the dynamic loader refuses fail at once.
-
-    WeasyPrint tries names such as "libgobject-2.0-0" and "gobject-2.0-0" before
-    "libgobject-2.0.so.0"; cffi hands every name the dynamic loader refuses to
-    ctypes.util.find_library, which on Linux runs ldconfig, gcc and ld in subprocesses: 15-20 ms
-    a name, 22 names (16 of them found nowhere), a quarter of a second on every cold start.
-    Without that search WeasyPrint goes on to the ".so.N" names, which the dynamic loader opens
-    directly (ld.so.cache, LD_LIBRARY_PATH): the same libraries. Linux only; the standard
-    function is restored as soon as WeasyPrint is imported.
-    """
-    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
-        yield
-        return
-    find_library = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        yield
-    finally:
-        ctypes.util.find_library = find_library
-
-
-try:
-    with _no_library_search(), redirect_stdout(io.StringIO()):  # WeasyPrint prints its failures
-        import weasyprint
-except OSError:  # a library only the search finds: load the slow, searching way
-    import weasyprint
-
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
+weasyprint = import_weasyprint()
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402  (after the tuned import above)
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
-from generator.content.model import Document  # noqa: E402
-from generator.errors import RenderError  # noqa: E402
-from generator.render.base import Layout, Renderer  # noqa: E402
-
-RENDER_TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "render"
 HTML_TEMPLATE = "document.html.j2"
 CSS_TEMPLATE = "document.css"
 USER_AGENT_CSS = "user-agent.css"
@@ -93,7 +61,7 @@ class LocalOnlyFetcher(URLFetcher):
     is an error, not a PDF silently printed without it.
     """
 
-    def __init__(self, root: Path = RENDER_TEMPLATES_DIR) -> None:
+    def __init__(self, root: Path = RENDER_ASSETS_DIR) -> None:
         super().__init__(fail_on_errors=True)
         self.root = root.resolve()
 
@@ -108,15 +76,6 @@ class LocalOnlyFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": content_type})
 
 
-@dataclass(frozen=True)
-class Timing:
-    """Where one rendering's time went, in milliseconds."""
-
-    html_ms: float  # Jinja → HTML string
-    layout_ms: float  # HTML parsing, styles, pagination (weasyprint HTML(...).render)
-    write_ms: float  # drawing, font subsetting, PDF serialisation (Document.write_pdf)
-
-
 _FONT_CONFIG = FontConfiguration()  # one per process: shared by every stylesheet and rendering
 _FETCHER = LocalOnlyFetcher()
 
@@ -124,7 +83,7 @@ _FETCHER = LocalOnlyFetcher()
 def _environment(autoescape: bool) -> jinja2.Environment:
     """A plain environment over templates/render (the renderer's own, trusted templates)."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(RENDER_TEMPLATES_DIR)),
+        loader=jinja2.FileSystemLoader(str(RENDER_ASSETS_DIR)),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -159,7 +118,7 @@ def stylesheet_text(layout: Layout) -> str:
 
 def _parsed_css(**source: str) -> weasyprint.CSS:
     return weasyprint.CSS(
-        **source, base_url=str(RENDER_TEMPLATES_DIR), url_fetcher=_FETCHER, font_config=_FONT_CONFIG
+        **source, base_url=str(RENDER_ASSETS_DIR), url_fetcher=_FETCHER, font_config=_FONT_CONFIG
     )
 
 
@@ -171,19 +130,10 @@ def _stylesheet(layout: Layout) -> weasyprint.CSS:
 
 @lru_cache(maxsize=1)
 def _user_agent_stylesheet() -> weasyprint.CSS:
-    return _parsed_css(string=(RENDER_TEMPLATES_DIR / USER_AGENT_CSS).read_text(encoding="utf-8"))
+    return _parsed_css(string=(RENDER_ASSETS_DIR / USER_AGENT_CSS).read_text(encoding="utf-8"))
 
 
-class _LeanHTML(weasyprint.HTML):
-    """WeasyPrint's HTML with the trimmed user-agent stylesheet (saves ≈ 50 ms per document).
-
-    `_ua_stylesheets` is WeasyPrint's own hook; if a later version renames it, the override is
-    simply unused and the full HTML5 stylesheet applies (same result, slower). A test compares
-    the two renderings page by page.
-    """
-
-    def _ua_stylesheets(self, forms: bool = False) -> list[weasyprint.CSS]:
-        return [_user_agent_stylesheet()]
+_LEAN_HTML = lean_html_class(weasyprint.HTML, _user_agent_stylesheet)
 
 
 def column_percents(widths: tuple[float, ...]) -> list[str]:
@@ -224,8 +174,23 @@ def document_html(document: Document) -> str:
 
 
 def html_to_pdf(html: str, layout: Layout, *, lean_user_agent: bool = True) -> bytes:
-    """Lay out `html` with the renderer's stylesheet; any resource outside templates/render is refused."""
-    return _html_to_pdf_timed(html, layout, lean_user_agent)[0]
+    """Lay out `html` with the renderer's stylesheet; any resource outside the assets is refused."""
+    try:
+        with _collector_paused():
+            laid_out = lay_out(html, layout, lean_user_agent=lean_user_agent)
+            pdf: bytes = laid_out.write_pdf()
+            del laid_out  # its cycles are freed by the collection that ends the pause
+    except FatalURLFetchingError as error:
+        raise RenderError(f"Không kết xuất được PDF: văn bản đòi tải tài nguyên không được phép ({error}).") from error
+    return pdf
+
+
+def lay_out(html: str, layout: Layout, *, lean_user_agent: bool = True) -> Any:
+    """WeasyPrint's laid-out document (pages) for `html`; `write_pdf()` on it draws the file."""
+    html_class = _LEAN_HTML if lean_user_agent else weasyprint.HTML
+    return html_class(string=html, base_url=str(RENDER_ASSETS_DIR), url_fetcher=_FETCHER).render(
+        font_config=_FONT_CONFIG, stylesheets=[_stylesheet(layout)]
+    )
 
 
 @contextmanager
@@ -249,23 +214,6 @@ def _collector_paused() -> Iterator[None]:
         gc.collect(0)
 
 
-def _html_to_pdf_timed(html: str, layout: Layout, lean_user_agent: bool = True) -> tuple[bytes, float, float]:
-    html_class = _LeanHTML if lean_user_agent else weasyprint.HTML
-    started = perf_counter()
-    try:
-        with _collector_paused():
-            laid_out = html_class(string=html, base_url=str(RENDER_TEMPLATES_DIR), url_fetcher=_FETCHER).render(
-                font_config=_FONT_CONFIG, stylesheets=[_stylesheet(layout)]
-            )
-            laid_out_at = perf_counter()
-            pdf = laid_out.write_pdf()
-            del laid_out  # its cycles are freed by the collection that ends the pause
-    except FatalURLFetchingError as error:
-        raise RenderError(f"Không kết xuất được PDF: văn bản đòi tải tài nguyên không được phép ({error}).") from error
-    written_at = perf_counter()
-    return pdf, (laid_out_at - started) * 1000, (written_at - laid_out_at) * 1000
-
-
 class PdfRenderer(Renderer):
     """NĐ 30/2020 PDF: A4, two-column header, body, "Nơi nhận" and signer, annexes on their own pages."""
 
@@ -274,11 +222,3 @@ class PdfRenderer(Renderer):
 
     def render(self, document: Document) -> bytes:
         return html_to_pdf(document_html(document), self.layout)
-
-    def render_timed(self, document: Document) -> tuple[bytes, Timing]:
-        """`render`, also saying how long the HTML, the layout and the PDF writing took."""
-        started = perf_counter()
-        html = document_html(document)
-        html_ms = (perf_counter() - started) * 1000
-        pdf, layout_ms, write_ms = _html_to_pdf_timed(html, self.layout)
-        return pdf, Timing(html_ms, layout_ms, write_ms)

@@ -2,12 +2,25 @@
 
 Public surface: `load_snapshot(path)` → Snapshot, `load_meta(path)` → SnapshotMeta,
 `load_history(snapshot, directory=None)` → History. Malformed input only ever raises
-generator.errors.SnapshotError, whose `.problems` lists every problem found.
-"""
-
+generator.common.errors.SnapshotError, whose `.problems` lists every problem found."""
 from __future__ import annotations
 
 from generator.snapshot.history import History, load_history
 from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
+from generator.snapshot.model import GROUPS, Group, Period, RATE_FIELDS, Snapshot, SnapshotMeta, UnitKind, UnitResult
 
-__all__ = ["History", "SNAPSHOT_SUFFIXES", "load_history", "load_meta", "load_snapshot"]
+__all__ = [
+    "GROUPS",
+    "Group",
+    "History",
+    "Period",
+    "RATE_FIELDS",
+    "SNAPSHOT_SUFFIXES",
+    "Snapshot",
+    "SnapshotMeta",
+    "UnitKind",
+    "UnitResult",
+    "load_history",
+    "load_meta",
+    "load_snapshot",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import SnapshotError
+from generator.common.errors import SnapshotError
 from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
 from generator.snapshot.model import Period, Snapshot, SnapshotMeta
 from generator.snapshot.sidecar import is_sidecar

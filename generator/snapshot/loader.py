@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from generator.errors import Problem, SnapshotError
+from generator.common.errors import Problem, SnapshotError
 from generator.snapshot.model import Snapshot, SnapshotMeta
 from generator.snapshot.raw import Findings, RawSnapshot
 from generator.snapshot.read_delimited import decode_utf8, read_delimited

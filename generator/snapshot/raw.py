@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.errors import Problem
+from generator.common.errors import Problem
 
 Location = int | str | None
 

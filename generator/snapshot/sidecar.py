@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.config.yamlfile import load_yaml
-from generator.errors import ConfigError
+from generator.common.yamlfile import load_yaml
+from generator.common.errors import ConfigError
 from generator.snapshot.raw import Findings, RawMeta
 from generator.snapshot.read_json import NOT_PARSED, describe_json, parse_json, read_meta_object
 from generator.snapshot.tables import MetaEntry, collect_meta

@@ -15,14 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content.model import Paragraph
+from generator.content import Paragraph
 from generator.directives import describe_rule, load_rules
-from generator.directives.loader import RuleSet
-from generator.errors import ConfigError
-from generator.templating.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, context_root
-from generator.templating.manifest import TemplateInfo
-from generator.templating.walker import MacroTypes
-from generator.templating.wording import Wording, snippet_wording, wording_from_source
+from generator.directives import RuleSet
+from generator.common.errors import ConfigError
+from generator.review.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, context_root
+from generator.content import TemplateInfo
+from generator.review.walker import MacroTypes
+from generator.review.wording import Wording, snippet_wording, wording_from_source
 
 _MACRO_HEADING = re.compile(r"Cụm từ “([^”]+)”")
 _SECTION_WIDTH = 60

@@ -22,10 +22,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import TemplateError, UsageError
-from generator.templating.manifest import TemplateInfo
-from generator.templating.passages import Passage, Unreadable, template_passages
-from generator.templating.textdiff import ChangedLine, Piece, paragraph_pieces, similarity, word_diff
+from generator.common.errors import TemplateError, UsageError
+from generator.content import TemplateInfo
+from generator.review.passages import Passage, Unreadable, template_passages
+from generator.review.textdiff import ChangedLine, Piece, paragraph_pieces, similarity, word_diff
 
 __all__ = ["Change", "ChangedLine", "FileDiff", "Piece", "Versions", "compare_passages", "read_versions", "report",
            "summary", "template_diffs", "word_diff"]

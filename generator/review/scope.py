@@ -15,8 +15,8 @@ from typing import Literal
 
 from jinja2 import nodes
 
-from generator.templating.catalogue import ANY, Member, TypeRef, members_of, short_meaning, type_text
-from generator.templating.meanings import LOOP_MEANINGS
+from generator.review.catalogue import ANY, Member, TypeRef, members_of, short_meaning, type_text
+from generator.review.meanings import LOOP_MEANINGS
 
 Origin = Literal["context", "loop", "loopvar", "set", "param", "import", "macro", "global", "namespace"]
 Report = Callable[[int, str], None]

@@ -10,8 +10,8 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from generator.content.jinja_env import build_environment
-from generator.errors import Problem
+from generator.common.jinja_env import build_environment
+from generator.common.errors import Problem
 
 @dataclass(frozen=True)
 class Parsed:

@@ -23,9 +23,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from generator.analysis.model import Analysis, Target, TargetCheck, UnitAnalysis
-from generator.content.context import DispatchContext, NoticeContext
-from generator.templating.meanings import CLASS_NOUNS, ISSUER_EXAMPLES, MEANINGS
+from generator.analysis import Analysis, Target, TargetCheck, UnitAnalysis
+from generator.content import DispatchContext, NoticeContext
+from generator.review.meanings import CLASS_NOUNS, ISSUER_EXAMPLES, MEANINGS
 
 Kind = Literal["scalar", "object", "sequence", "mapping", "any"]
 SCALARS = (Decimal, int, float, str, bool, datetime, date)

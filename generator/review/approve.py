@@ -12,10 +12,10 @@ import re
 from datetime import date
 from pathlib import Path
 
-from generator import formatting
-from generator.errors import TemplateError, UsageError
-from generator.templating.check import check_template, require_clean
-from generator.templating.manifest import TemplateInfo, load_template_info
+from generator.common import formatting
+from generator.common.errors import TemplateError, UsageError
+from generator.review.check import check_template, require_clean
+from generator.content import TemplateInfo, load_template_info
 
 APPROVAL_KEYS = ("status", "approved_by", "approved_on", "approved_sha256")
 

@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
-from generator.content.jinja_env import FILTERS, text_environment
-from generator.templating.catalogue import (RULE_NOTICE_ROOT, RULE_TEXT_ROOT, TEMPLATE_CONTEXTS, Member, entries,
+from generator.common.jinja_env import FILTERS, text_environment
+from generator.review.catalogue import (RULE_NOTICE_ROOT, RULE_TEXT_ROOT, TEMPLATE_CONTEXTS, Member, entries,
                                             members)
-from generator.templating.meanings import LOOP_MEANINGS
+from generator.review.meanings import LOOP_MEANINGS
 
 CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "docs" / "template-variables.md"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import ConfigError, Problem
+from generator.common.errors import ConfigError, Problem
 
 KeyPath = tuple[str | int, ...]
 

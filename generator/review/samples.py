@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import formatting
-from generator.analysis.model import Analysis, UnitAnalysis
-from generator.content.model import Annex, Block, Document, Paragraph, Span, Table
+from generator.common import formatting
+from generator.analysis import Analysis, UnitAnalysis
+from generator.content import Annex, Block, Document, Paragraph, Span, Table
 from generator.directives import directives_for_unit, evaluate, load_rules
-from generator.pipeline import Prepared, dispatch_document, notice_document, prepare
-from generator.templating.manifest import TemplateInfo
+from generator.build import Prepared, dispatch_document, notice_document, prepare
+from generator.content import TemplateInfo
 
 FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "ha-noi"
 LATEST, FIRST = "2024-07.xlsx", "2024-04.xlsx"

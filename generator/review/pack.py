@@ -13,19 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator import formatting
-from generator.content.model import Block, Cell, Document, Header, Paragraph, Signer, Span, Table
+from generator.common import formatting
+from generator.content import Block, Cell, Document, Header, Paragraph, Signer, Span, Table
 from generator.directives import describe_rule, load_rules
-from generator.output.files import write_atomic
-from generator.render.base import Layout, renderer_for
-from generator.templating.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, context_root
-from generator.templating.check import check_template, require_clean
-from generator.pipeline import RULES_TEMPLATE
-from generator.templating.manifest import TemplateInfo, find_template
-from generator.templating.samples import SampleCase, dispatch_samples, load_months, notice_samples, rule_samples
-from generator.templating.sources import imports_of, parse_file
-from generator.templating.walker import MacroTypes, Use
-from generator.templating.wording import CLOSE, OPEN, file_wording, merge, snippet_wording
+from generator.output import write_atomic
+from generator.common.layout import Layout
+from generator.render import renderer_for
+from generator.review.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, context_root
+from generator.review.check import check_template, require_clean
+from generator.build import RULES_TEMPLATE
+from generator.content import TemplateInfo, find_template
+from generator.review.samples import SampleCase, dispatch_samples, load_months, notice_samples, rule_samples
+from generator.review.sources import imports_of, parse_file
+from generator.review.walker import MacroTypes, Use
+from generator.review.wording import CLOSE, OPEN, file_wording, merge, snippet_wording
 
 REVIEW_DIR = Path("output") / "review"
 STATUS_VI = {"approved": "đã phê duyệt", "draft": "dự thảo"}

@@ -19,15 +19,15 @@ from pathlib import Path
 
 from jinja2 import nodes
 
-from generator.content.jinja_env import text_environment
-from generator.content.markup import YES
-from generator.content.markup import merge_spans as merge
-from generator.content.model import Align, Paragraph, Span
-from generator.templating.catalogue import Member
-from generator.templating.explain import condition, loop_phrase, value_label
-from generator.templating.scope import Resolver, Scope, root_scope
-from generator.templating.sources import Parsed, macro_names, parse_source
-from generator.templating.walker import Listener, MacroTypes, Use, Walker
+from generator.common.jinja_env import text_environment
+from generator.content import YES
+from generator.content import merge_spans as merge
+from generator.content import Align, Paragraph, Span
+from generator.review.catalogue import Member
+from generator.review.explain import condition, loop_phrase, value_label
+from generator.review.scope import Resolver, Scope, root_scope
+from generator.review.sources import Parsed, macro_names, parse_source
+from generator.review.walker import Listener, MacroTypes, Use, Walker
 
 OPEN, CLOSE = "‹", "›"
 _SPAN = re.compile("\ue000(\\d+)\ue001")

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator.config.yamlfile import load_yaml
-from generator.content.jinja_env import TEMPLATES_DIR
-from generator.errors import Problem, TemplateError
+from generator.common.yamlfile import load_yaml
+from generator.common.resources import TEMPLATES_DIR
+from generator.common.errors import Problem, TemplateError
 
 MANIFEST_NAME = "manifest.yaml"
 

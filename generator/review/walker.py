@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from jinja2 import nodes
 
-from generator.templating.catalogue import ANY, TypeRef, noun, short_meaning
-from generator.templating.explain import value_label
-from generator.templating.scope import Binding, Resolved, Resolver, Scope, chains, path_of
+from generator.review.catalogue import ANY, TypeRef, noun, short_meaning
+from generator.review.explain import value_label
+from generator.review.scope import Binding, Resolved, Resolver, Scope, chains, path_of
 
 MacroNames = Callable[[str], frozenset[str] | None]
 

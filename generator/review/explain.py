@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from jinja2 import nodes
 
-from generator import formatting
-from generator.templating.catalogue import noun, short_meaning
-from generator.templating.scope import Resolver, Scope, path_of
+from generator.common import formatting
+from generator.review.catalogue import noun, short_meaning
+from generator.review.scope import Resolver, Scope, path_of
 
 _QUIET = Resolver()
 _COMPARE = {"gt": "lớn hơn", "gteq": "lớn hơn hoặc bằng", "lt": "nhỏ hơn", "lteq": "nhỏ hơn hoặc bằng",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.errors import TemplateError
-from generator.templating.manifest import TemplateInfo
+from generator.common.errors import TemplateError
+from generator.content.registry import TemplateInfo
 
 
 def require_usable(templates: Iterable[TemplateInfo], official: bool) -> None:

@@ -12,12 +12,12 @@ from functools import partial
 from pathlib import Path
 
 from generator.directives import load_rules
-from generator.errors import ConfigError, Problem, TemplateError
-from generator.templating.catalogue import context_root
-from generator.templating.manifest import TemplateInfo
-from generator.templating.scope import Resolver, root_scope
-from generator.templating.sources import macro_names, parse_file, shown_path
-from generator.templating.walker import Walker
+from generator.common.errors import ConfigError, Problem, TemplateError
+from generator.review.catalogue import context_root
+from generator.content import TemplateInfo
+from generator.review.scope import Resolver, root_scope
+from generator.review.sources import macro_names, parse_file, shown_path
+from generator.review.walker import Walker
 
 
 @dataclass(frozen=True)

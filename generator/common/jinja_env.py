@@ -13,9 +13,9 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from generator import formatting
+from generator.common import formatting
+from generator.common.resources import TEMPLATES_DIR
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 FILTERS = {
     "score": formatting.score,

@@ -15,35 +15,29 @@ import os
 import resource
 import signal
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from generator.errors import CongvanError
-from generator.output.files import sha256_file, write_atomic
-from generator.output.layout import dispatch_stem, notice_stems
-from generator.output.manifest import DocumentRecord, FailureRecord, FileRecord
-from generator.pipeline import Prepared, dispatch_document, notice_document
-from generator.render.base import Renderer, renderer_for
-from generator.templating.manifest import TemplateInfo
+from generator.build.conductor import (BuildRequest, Job, build_templates, make_document, make_renderers,
+                                      write_document)
+from generator.build.inputs import Prepared, prepare
+from generator.common.errors import CongvanError, UsageError
+from generator.common.resources import package_path
+from generator.content import TemplateInfo
+from generator.output import (TEMPORARY_SUFFIX, atomic_target, make_folder, remove_stale_temporaries,
+                                    sha256_file, write_atomic)
+from generator.output import dispatch_stem, notice_stem, notice_stems, run_folder
+from generator.output import DocumentRecord, FailureRecord, FileRecord, Manifest, TemplateRecord
+from generator.render import Renderer
 
 STATE_DIR = ".state"
-NOTICE_DIR = "thong-bao"
-_PROGRAM_ROOT = Path(__file__).resolve().parents[2]
-# What the rendering depends on besides the inputs: the program and the renderer's own templates.
-_PROGRAM_FILES = ("generator/**/*.py", "templates/render/*")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One document to make: the dispatch (unit_code None) or one unit's notice."""
-
-    kind: str
-    unit_code: str | None
-    stem: str  # path without suffix, relative to the batch folder
+# What the rendering depends on besides the inputs: the program and the renderer's own assets.
+_PROGRAM_FILES = ("**/*.py", "render/assets/*")
 
 
 @dataclass(frozen=True)
@@ -82,12 +76,12 @@ class WorkerStats:
 def plan(prepared: Prepared, dispatch: TemplateInfo, notice: TemplateInfo,
          unit_codes: tuple[str, ...] | None) -> tuple[Job, ...]:
     """The jobs in order; each notice's file name depends on its code only (see layout.notice_stems)."""
-    jobs = [Job(dispatch.id, None, dispatch_stem(prepared))]
+    jobs = [Job(dispatch.id, None, dispatch_stem(prepared.snapshot.meta.period))]
     stems = notice_stems(u.code for u in prepared.analysis.units)
     wanted = None if unit_codes is None else set(unit_codes)
     for unit in prepared.analysis.units:
         if wanted is None or unit.code in wanted:
-            jobs.append(Job(notice.id, unit.code, f"{NOTICE_DIR}/{stems[unit.code]}"))
+            jobs.append(Job(notice.id, unit.code, notice_stem(stems, unit.code)))
     return tuple(jobs)
 
 
@@ -95,10 +89,11 @@ def plan(prepared: Prepared, dispatch: TemplateInfo, notice: TemplateInfo,
 def program_fingerprint() -> str:
     """A hash over the program's code and rendering templates: a new program remakes every document."""
     digest = hashlib.sha256()
+    root = package_path()
     for pattern in _PROGRAM_FILES:
-        for path in sorted(_PROGRAM_ROOT.glob(pattern)):
+        for path in sorted(root.glob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(_PROGRAM_ROOT).as_posix().encode())
+                digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(b"\0")
                 digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -142,7 +137,7 @@ def init_worker(prepared: Prepared, templates: tuple[TemplateInfo, ...], setting
     """
     if ignore_interrupt:  # Ctrl-C is the parent's to handle: it cancels what is queued
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    renderers = {fmt: renderer_for(fmt, prepared.profile.to_layout()) for fmt in settings.formats}
+    renderers = make_renderers(prepared, settings.formats)
     _WORKER[:] = [_WorkerState(prepared, templates, settings, renderers)]
     gc.collect()
     gc.freeze()
@@ -183,19 +178,11 @@ def _make(job: Job, prepared: Prepared, templates: tuple[TemplateInfo, ...], set
         if previous is not None:
             return DocumentRecord(job.kind, job.unit_code, previous, skipped=True)
     template = next(t for t in templates if t.id == job.kind)
-    if job.unit_code is None:
-        document = dispatch_document(prepared, template, settings.number, settings.issue_date)
-    else:
-        document = notice_document(prepared, template, job.unit_code, settings.number, settings.issue_date)
-    rendered = {fmt: renderers[fmt].render(document) for fmt in settings.formats}  # all or nothing
-    files = []
-    for fmt, data in rendered.items():
-        path = folder / f"{job.stem}.{fmt}"
-        write_atomic(path, data)
-        files.append(FileRecord(f"{job.stem}.{fmt}", fmt, hashlib.sha256(data).hexdigest(), len(data)))
+    document = make_document(prepared, template, job, settings.number, settings.issue_date)
+    files = write_document(document, renderers, folder, job.stem)
     state = {"fingerprint": key, "files": [f.__dict__ for f in files]}
     write_atomic(state_path, json.dumps(state).encode())
-    return DocumentRecord(job.kind, job.unit_code, tuple(files))
+    return DocumentRecord(job.kind, job.unit_code, files)
 
 
 def _intact(folder: Path, state_path: Path, key: str, formats: tuple[str, ...]) -> tuple[FileRecord, ...] | None:
@@ -300,3 +287,103 @@ def _mib(kib: float) -> float:
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+# ---- the whole batch, as the CLI and the web page ask for it --------------------------------------
+
+@dataclass(frozen=True)
+class BatchRequest:
+    build: BuildRequest
+    jobs: int | None = None  # worker processes; None: one per core
+    units: tuple[str, ...] | None = None  # only these units' notices
+    force: bool = False  # remake documents whose inputs did not change
+    zip: bool = False  # also pack the results into one .zip beside the folder
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    folder: Path
+    manifest: Path
+    zip: Path | None
+    planned: int
+    records: tuple[DocumentRecord, ...]
+    failures: tuple[FailureRecord, ...]
+    seconds: float
+    workers: int
+    peak_rss_mib: float
+    warnings: tuple[str, ...]
+    draft: bool
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for r in self.records if r.skipped)
+
+
+def batch(request: BatchRequest, on_planned: Callable[[int], None] = lambda total: None,
+          on_result: Callable[[JobResult], None] = lambda result: None) -> BatchResult:
+    """The dispatch and every (chosen) unit's notice, in parallel, resumable; then manifest and zip."""
+    build = request.build
+    prepared = prepare(build.snapshot, build.history, build.profile)
+    templates = build_templates(prepared, build.official, notices=True)
+    dispatch, notice = templates[0], templates[1]
+    unit_codes = _unit_codes(request.units, prepared)
+    folder = make_folder(run_folder(build.out, prepared.profile.id, prepared.snapshot.meta.period))
+    remove_stale_temporaries(folder)
+    for leftover in folder.parent.glob(f".{folder.name}.zip.*{TEMPORARY_SUFFIX}"):  # a killed --zip
+        leftover.unlink(missing_ok=True)
+    jobs = plan(prepared, dispatch, notice, unit_codes)
+    settings = BatchSettings(folder, build.formats, build.number, build.issue_date, request.force,
+                             program_fingerprint())
+    workers = min(request.jobs or default_workers(), len(jobs))
+    on_planned(len(jobs))
+
+    started = time.perf_counter()
+    results = run(jobs, prepared, templates, settings, workers, on_result)
+    elapsed = time.perf_counter() - started
+
+    # Results arrive as workers finish; the manifest lists documents in plan order.
+    position = {job.unit_code: i for i, job in enumerate(jobs)}
+    records = tuple(sorted((r.record for r in results if r.record is not None),
+                           key=lambda record: position[record.unit_code]))
+    failures = tuple(sorted((r.failure for r in results if r.failure is not None),
+                            key=lambda failure: position[failure.unit_code]))
+    stats = worker_stats(results)
+    peak = max((s.peak_rss_mib for s in stats), default=0.0)
+    manifest = Manifest(
+        snapshot_path=str(prepared.snapshot.path),
+        snapshot_sha256=prepared.snapshot.sha256,
+        profile_id=prepared.profile.id,
+        templates=tuple(TemplateRecord.of(t) for t in templates),
+        documents=records,
+        failures=failures,
+        options={**build.options(), "jobs": workers, "force": request.force,
+                 "units": list(unit_codes) if unit_codes else None},
+        run={"seconds": round(elapsed, 2), "workers": workers, "peak_rss_mib": peak,
+             "worker_memory": [asdict(s) for s in stats]},
+    )
+    manifest_path = manifest.write(folder)
+    archive = _zip(folder, manifest) if request.zip else None
+    return BatchResult(folder, manifest_path, archive, len(jobs), records, failures, elapsed, workers, peak,
+                       prepared.warnings, any(t.is_draft for t in templates))
+
+
+def _unit_codes(units: tuple[str, ...] | None, prepared: Prepared) -> tuple[str, ...] | None:
+    if units is None:
+        return None
+    codes = tuple(dict.fromkeys(c.strip() for c in units if c.strip()))
+    known = {u.code for u in prepared.analysis.units}
+    unknown = [c for c in codes if c not in known]
+    if unknown or not codes:
+        raise UsageError(f"--units có mã đơn vị không có trong số liệu: {', '.join(unknown) or '(trống)'}")
+    return codes
+
+
+def _zip(folder: Path, manifest: Manifest) -> Path:
+    """All listed files plus the manifest, written atomically beside the folder."""
+    target = folder.with_name(f"{folder.name}.zip")
+    with atomic_target(target) as temporary, zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for record in manifest.documents:
+            for f in record.files:
+                archive.write(folder / f.path, f.path)
+        archive.write(folder / "manifest.json", "manifest.json")
+    return target

@@ -1,0 +1,23 @@
+"""Template registry: manifests, approval status, review (for legal reviewers)."""
+from __future__ import annotations
+
+from generator.review.approve import approval_line, approve
+from generator.review.catalogue_doc import CATALOGUE_PATH, catalogue_markdown, write_catalogue
+from generator.review.check import check_template, require_clean
+from generator.review.diff import report, template_diffs
+from generator.review.pack import build_review, default_output, write_review
+
+__all__ = [
+    "CATALOGUE_PATH",
+    "approval_line",
+    "approve",
+    "build_review",
+    "catalogue_markdown",
+    "check_template",
+    "default_output",
+    "report",
+    "require_clean",
+    "template_diffs",
+    "write_catalogue",
+    "write_review",
+]

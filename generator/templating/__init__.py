@@ -1,1 +1,0 @@
-"""Template registry: manifests, approval status, review (for legal reviewers)."""
