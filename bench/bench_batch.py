@@ -206,10 +206,11 @@ def report(figures: dict) -> bool:  # type: ignore[type-arg]
 
 def breakdown(snapshot: Path, profile: Path, notices: int = 12) -> None:
     """In-process: where one document's time goes (template → Document, DOCX, PDF), after warm-up."""
-    from generator.build import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, dispatch_document, notice_document, prepare
-    from generator.render import renderer_for
-    from generator.content.registry import find_template
     from pypdf import PdfReader
+
+    from generator.build import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, dispatch_document, notice_document, prepare
+    from generator.content.registry import find_template
+    from generator.render import renderer_for
 
     prepared = prepare(snapshot, profile_path=profile)
     notice, dispatch = find_template(NOTICE_TEMPLATE), find_template(DISPATCH_TEMPLATE)
@@ -223,26 +224,23 @@ def breakdown(snapshot: Path, profile: Path, notices: int = 12) -> None:
     gc.freeze()
     stages: dict[str, list[float]] = {"document": [], "docx": [], "pdf": [], "gc": []}
     pdf_parts: dict[str, list[float]] = {"html": [], "layout": [], "write": []}
-    timed = getattr(renderers["pdf"], "render_timed", None)  # the PDF renderer's own split, when offered
+    from bench_pdf import timed_pdf
     for code in codes[1:notices + 1]:
         t0 = time.perf_counter()
         document = notice_document(prepared, notice, code, None, None)
         t1 = time.perf_counter()
         renderers["docx"].render(document)
         t2 = time.perf_counter()
-        if timed is not None:
-            _, timing = timed(document)
-            for part in pdf_parts:
-                pdf_parts[part].append(getattr(timing, f"{part}_ms"))
-        else:
-            renderers["pdf"].render(document)
+        _, timing = timed_pdf(document, layout)
+        for part in pdf_parts:
+            pdf_parts[part].append(timing[part])
         t3 = time.perf_counter()
         gc.collect()
         t4 = time.perf_counter()
         for stage, seconds in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
             stages[stage].append(seconds * 1000)
     print("per notice (median ms): " + ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in stages.items()))
-    if timed is not None:
+    if pdf_parts["html"]:
         print("  of which PDF: " + ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in pdf_parts.items()))
     t0 = time.perf_counter()
     document = dispatch_document(prepared, dispatch, None, None)

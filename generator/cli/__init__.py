@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
-from typer._click import exceptions as click_exceptions
 
 from generator.cli import i18n
 from generator.common.errors import CongvanError
@@ -23,7 +22,7 @@ EXIT_OK, EXIT_UNEXPECTED, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 i18n.install()
 
-app = typer.Typer(
+app = i18n.VietnameseTyper(
     name="congvan",
     help=(
         "Sinh công văn công khai kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) "
@@ -58,11 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     except CongvanError as error:
         report_error(error)
         code = EXIT_USER
-    except click_exceptions.UsageError as error:
+    except i18n.UsageError as error:
         command = error.ctx.command_path if error.ctx else "congvan"
         try:
             message = i18n.usage_error_message(error)
-        except Exception:  # noqa: BLE001 - a wording gap must never turn a user's typo into a crash
+        except Exception:
             message = error.format_message()
         print(f"Lỗi: {message}", file=sys.stderr)
         print(f"Xem hướng dẫn: {command} --help", file=sys.stderr)
@@ -80,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`congvan inspect ... | head`): not an error, and nothing more to say.
         _silence_stdout()
         code = EXIT_OK
-    except Exception:  # noqa: BLE001 - the last resort: never a traceback on the user's screen
+    except Exception:
         code = report_unexpected()
     if argv is None:
         try:

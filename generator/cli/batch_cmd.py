@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from generator.build import batch
-from generator.build import BuildRequest
-from generator.cli.options import (DateOpt, FormatsOpt, HistoryOpt, NumberOpt, OfficialOpt, OutOpt, ProfileOpt,
-                                   SnapshotArg, parse_date, parse_formats, parse_number)
+from generator.cli.options import (
+    DateOpt,
+    FormatsOpt,
+    HistoryOpt,
+    NumberOpt,
+    OfficialOpt,
+    OutOpt,
+    ProfileOpt,
+    SnapshotArg,
+    build_request,
+)
 
-JobsOpt = Annotated[Optional[int], typer.Option(
+JobsOpt = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1, help="Số tiến trình chạy song song (mặc định: số lõi CPU).", show_default=False)]
-UnitsOpt = Annotated[Optional[str], typer.Option(
+UnitsOpt = Annotated[str | None, typer.Option(
     "--units", help="Chỉ sinh thông báo cho các mã đơn vị này, cách nhau bởi dấu phẩy.", show_default=False)]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Sinh lại cả những văn bản không thay đổi.")]
 ZipOpt = Annotated[bool, typer.Option("--zip", help="Đóng gói toàn bộ kết quả thành một tệp .zip.")]
@@ -44,8 +52,7 @@ def run_batch(
     official: OfficialOpt = False,
 ) -> None:
     request = batch.BatchRequest(
-        BuildRequest(snapshot, out, parse_formats(formats), parse_number(number), parse_date(date), history,
-                     profile, official),
+        build_request(snapshot, out, formats, number, date, history, profile, official),
         jobs=jobs, units=None if units is None else tuple(units.split(",")), force=force, zip=zip_)
     progress = _Progress()
     try:

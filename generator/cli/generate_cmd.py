@@ -6,9 +6,18 @@ from pathlib import Path
 
 import typer
 
-from generator.build import BuildRequest, generate as build_dispatch
-from generator.cli.options import (DateOpt, FormatsOpt, HistoryOpt, NumberOpt, OfficialOpt, OutOpt, ProfileOpt,
-                                   SnapshotArg, parse_date, parse_formats, parse_number)
+from generator.build import generate as build_dispatch
+from generator.cli.options import (
+    DateOpt,
+    FormatsOpt,
+    HistoryOpt,
+    NumberOpt,
+    OfficialOpt,
+    OutOpt,
+    ProfileOpt,
+    SnapshotArg,
+    build_request,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -29,8 +38,7 @@ def generate(
     official: OfficialOpt = False,
 ) -> None:
     """Everything is rendered in memory first; files are written only when all succeeded."""
-    request = BuildRequest(snapshot, out, parse_formats(formats), parse_number(number), parse_date(date),
-                           history, profile, official)
+    request = build_request(snapshot, out, formats, number, date, history, profile, official)
     result = build_dispatch(request)
     for warning in result.warnings:
         typer.echo(f"Cảnh báo: {warning}", err=True)

@@ -1,20 +1,34 @@
-"""Vietnamese wording for the command-line framework's own texts (help panels, usage errors)."""
+"""Vietnamese wording for the command-line framework's own texts (help panels, usage errors).
+
+The one module that knows how Typer words things. It uses Typer's public extension points: the
+command and group classes (`cls=`, here set by `VietnameseTyper`) and the help panel titles that
+`typer.rich_utils` reads at call time. Typer vendors click as `typer._click`; only its exception
+classes are read from there, to word a usage error (the CLI falls back to the framework's own
+message if the wording fails, see `generator.cli.main`).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import typer
 from typer import rich_utils
-from typer._click import core as click_core
 from typer._click import exceptions as click_exceptions
-from typer._click import formatting as click_formatting
+from typer._click.exceptions import UsageError
+from typer.core import TyperCommand, TyperGroup
+
+__all__ = ["UsageError", "VietnameseTyper", "install", "usage_error_message"]
+
+CommandFunction = TypeVar("CommandFunction", bound=Callable[..., Any])
 
 HELP_OPTION_TEXT = "Hiển thị hướng dẫn này rồi thoát."
 USAGE_PREFIX = "Cách dùng: "
 
 
 def install() -> None:
-    """Replace Typer's English panel titles with Vietnamese ones (they are read at call time)."""
+    """Vietnamese help panel titles (Typer reads these module constants each time it draws help)."""
     rich_utils.ARGUMENTS_PANEL_TITLE = "Tham số"
     rich_utils.OPTIONS_PANEL_TITLE = "Tùy chọn"
     rich_utils.COMMANDS_PANEL_TITLE = "Lệnh"
@@ -23,31 +37,43 @@ def install() -> None:
     rich_utils.DEFAULT_STRING = "[mặc định: {}]"
     rich_utils.ABORTED_TEXT = "Đã dừng."
     rich_utils.RICH_HELP = "Xem [blue]'{command_path} {help_option}'[/] để được hướng dẫn."
-    _patch_framework_texts()
 
 
-def _patch_framework_texts() -> None:
-    """The vendored click hard-codes two English texts (the help option and "Usage:"); wrap them once."""
-    if getattr(click_core.Command.get_help_option, "_congvan", False):
-        return
-    original_help_option = click_core.Command.get_help_option
-    original_write_usage = click_formatting.HelpFormatter.write_usage
+class _VietnameseTexts:
+    """The help option's text and the "Usage:" prefix, in Vietnamese, for one command class."""
 
-    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
-        option = original_help_option(self, ctx)
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = HELP_OPTION_TEXT
         return option
 
-    def write_usage(self, prog, args="", prefix=None):  # type: ignore[no-untyped-def]
-        return original_write_usage(self, prog, args, USAGE_PREFIX if prefix is None else prefix)
-
-    get_help_option._congvan = True  # type: ignore[attr-defined]
-    click_core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
-    click_formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
 
 
-def usage_error_message(error: click_exceptions.UsageError) -> str:
+class VietnameseCommand(_VietnameseTexts, TyperCommand):
+    pass
+
+
+class VietnameseGroup(_VietnameseTexts, TyperGroup):
+    pass
+
+
+class VietnameseTyper(typer.Typer):
+    """A Typer app whose groups and commands speak Vietnamese in their help and usage lines."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", VietnameseGroup)
+        super().__init__(**kwargs)
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[CommandFunction], CommandFunction]:
+        kwargs.setdefault("cls", VietnameseCommand)
+        return super().command(*args, **kwargs)
+
+
+def usage_error_message(error: UsageError) -> str:
     """A Vietnamese sentence for a usage error raised by the argument parser."""
     if isinstance(error, click_exceptions.NoSuchOption):
         hint = f" Có phải ý bạn là: {', '.join(sorted(error.possibilities))}?" if error.possibilities else ""
@@ -58,7 +84,7 @@ def usage_error_message(error: click_exceptions.UsageError) -> str:
         return f"Tùy chọn {error.option_name} dùng sai: {error.message}"
     if isinstance(error, click_exceptions.BadParameter):
         return f"Giá trị không hợp lệ cho {_param_name(error.param)}: {_translate(error.message)}"
-    message = error.format_message()
+    message = str(error.format_message())
     if message.startswith("No such command"):
         return f"Không có lệnh {message.removeprefix('No such command').strip(' .')}."
     if message.startswith("Got unexpected extra argument"):
@@ -74,7 +100,7 @@ def _param_name(param: object) -> str:
         return "tham số"
     options = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
     if options:
-        return options[0]
+        return str(options[0])
     return str(getattr(param, "metavar", None) or getattr(param, "name", None) or "tham số")
 
 

@@ -4,29 +4,30 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from generator.build import BuildRequest
 from generator.common.errors import UsageError
 from generator.render import FORMATS, parse_formats
 
 __all__ = ["parse_formats"]
 
-SnapshotArg = Annotated[Path, typer.Argument(metavar="TỆP_SỐ_LIỆU", 
+SnapshotArg = Annotated[Path, typer.Argument(metavar="TỆP_SỐ_LIỆU",
     help="Tệp số liệu tháng (.xlsx, .csv kèm .meta.yaml, hoặc .json).", show_default=False)]
-HistoryOpt = Annotated[Optional[Path], typer.Option(
+HistoryOpt = Annotated[Path | None, typer.Option(
     "--history", help="Thư mục chứa số liệu các tháng trước (mặc định: thư mục của tệp số liệu).",
     show_default=False)]
-ProfileOpt = Annotated[Optional[Path], typer.Option(
+ProfileOpt = Annotated[Path | None, typer.Option(
     "--profile", help="Tệp hồ sơ cơ quan (YAML). Mặc định: chọn theo mã hoặc tên cơ quan trong số liệu.",
     show_default=False)]
 OutOpt = Annotated[Path, typer.Option("--out", help="Thư mục ghi kết quả.")]
 FormatsOpt = Annotated[str, typer.Option(
     "--formats", help=f"Định dạng cần sinh, cách nhau bởi dấu phẩy: {','.join(FORMATS)}.")]
-NumberOpt = Annotated[Optional[str], typer.Option(
+NumberOpt = Annotated[str | None, typer.Option(
     "--number", help="Số văn bản. Bỏ trống để văn thư điền tay.", show_default=False)]
-DateOpt = Annotated[Optional[str], typer.Option(
+DateOpt = Annotated[str | None, typer.Option(
     "--date", help="Ngày ban hành YYYY-MM-DD. Bỏ trống để văn thư điền ngày.", show_default=False)]
 OfficialOpt = Annotated[bool, typer.Option(
     "--official", help="Bản chính thức: từ chối dùng mẫu chưa được phê duyệt.")]
@@ -47,3 +48,10 @@ def parse_number(text: str | None) -> str | None:
     if not value.isdigit():
         raise UsageError(f"--number không hợp lệ: “{text}”. Số văn bản chỉ gồm chữ số, ví dụ 2562.")
     return value
+
+
+def build_request(snapshot: Path, out: Path, formats: str, number: str | None, date_text: str | None,
+                  history: Path | None, profile: Path | None, official: bool) -> BuildRequest:
+    """The options every building command shares, checked and typed."""
+    return BuildRequest(snapshot, out, parse_formats(formats), parse_number(number), parse_date(date_text),
+                        history, profile, official)

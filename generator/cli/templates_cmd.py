@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from generator.cli.i18n import VietnameseTyper
 from generator.common import formatting
 from generator.common.errors import TemplateError, UsageError
 from generator.content import TemplateInfo, all_templates, find_template
 
-app = typer.Typer(
+app = VietnameseTyper(
     help=("Quản lý mẫu văn bản và tệp quy tắc chỉ đạo: xem trạng thái, kiểm tra, lập hồ sơ thẩm định, "
           "phê duyệt, so sánh phiên bản.\n\nVí dụ: congvan templates list"),
     no_args_is_help=True,
@@ -22,8 +23,8 @@ app = typer.Typer(
 STATUS_VI = {"approved": "đã phê duyệt", "draft": "dự thảo"}
 HEADERS = ("Mã", "Phiên bản", "Trạng thái", "Sửa sau phê duyệt", "Người phê duyệt", "Ngày phê duyệt", "Tên")
 
-IdArg = Annotated[str, typer.Argument(metavar="MÃ_MẪU", help="Mã mẫu, ví dụ monthly_dispatch (xem: congvan templates list).",
-                                      show_default=False)]
+IdArg = Annotated[str, typer.Argument(
+    metavar="MÃ_MẪU", help="Mã mẫu, ví dụ monthly_dispatch (xem: congvan templates list).", show_default=False)]
 
 
 def _row(info: TemplateInfo) -> tuple[str, ...]:
@@ -60,7 +61,7 @@ def list_templates() -> None:
     "Kiểm tra mẫu: cú pháp, biến không có trong danh mục (kèm gợi ý “có phải … ?”), bộ lọc không có, "
     "tệp quy tắc không đọc được. Có lỗi thì in TỆP:DÒNG: lỗi và thoát với mã 2.\n\n"
     "Không nêu mã thì kiểm tra mọi mẫu.\n\nVí dụ: congvan templates check monthly_dispatch"))
-def check(template_id: Annotated[Optional[str], typer.Argument(
+def check(template_id: Annotated[str | None, typer.Argument(
         metavar="[MÃ_MẪU]", help="Mã mẫu; bỏ trống để kiểm tra tất cả.", show_default=False)] = None) -> None:
     from generator.review import check_template, require_clean
 
@@ -79,17 +80,22 @@ def check(template_id: Annotated[Optional[str], typer.Argument(
 def catalogue(
     write: Annotated[bool, typer.Option("--write", help="Ghi ra docs/template-variables.md.")] = False,
     check_only: Annotated[bool, typer.Option("--check", help="Chỉ kiểm tra tệp đã ghi có khớp không.")] = False,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="Tệp tài liệu cần ghi hoặc kiểm tra (mặc định: docs/template-variables.md trong mã nguồn).",
+        show_default=False)] = None,
 ) -> None:
     from generator.review import CATALOGUE_PATH, catalogue_markdown, write_catalogue
 
     text = catalogue_markdown()
+    target = file or CATALOGUE_PATH
     if check_only:
-        current = CATALOGUE_PATH.read_text(encoding="utf-8") if CATALOGUE_PATH.is_file() else ""
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
         if current != text:
-            raise TemplateError(f"{CATALOGUE_PATH} đã cũ so với mô hình dữ liệu; chạy: congvan templates catalogue --write")
-        typer.echo(f"Đạt: {CATALOGUE_PATH} khớp với mô hình dữ liệu.")
+            raise TemplateError(f"{target} đã cũ so với mô hình dữ liệu; "
+                                "chạy: congvan templates catalogue --write")
+        typer.echo(f"Đạt: {target} khớp với mô hình dữ liệu.")
     elif write:
-        typer.echo(str(write_catalogue()))
+        typer.echo(str(write_catalogue(target)))
     else:
         typer.echo(text, nl=False)
 
@@ -101,13 +107,16 @@ def catalogue(
     "Ví dụ: congvan templates review monthly_dispatch"))
 def review(
     template_id: IdArg,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Tệp PDF cần ghi; tệp DOCX ghi cùng chỗ.",
+    out: Annotated[Path | None, typer.Option("--out", help="Tệp PDF cần ghi; tệp DOCX ghi cùng chỗ.",
                                                 show_default=False)] = None,
+    samples: Annotated[Path | None, typer.Option(
+        "--samples", help="Thư mục số liệu các tháng của một cơ quan để sinh thử (mặc định: bộ mẫu kèm chương trình).",
+        show_default=False)] = None,
 ) -> None:
-    from generator.review import build_review, default_output, write_review
+    from generator.review import SAMPLES_DIR, build_review, default_output, write_review
 
     info = find_template(template_id)
-    pack = build_review(info)
+    pack = build_review(info, samples=samples or SAMPLES_DIR)
     pdf, docx = write_review(pack, (out or default_output(info)).with_suffix(".pdf"))
     typer.echo(f"Hồ sơ thẩm định “{info.id}” phiên bản {info.version}: {len(pack.variables)} biến, "
                f"{len(pack.conditions)} điều kiện, {pack.samples} trường hợp sinh thử.")
@@ -141,7 +150,7 @@ def diff(
     template_id: IdArg,
     from_: Annotated[str, typer.Option("--from", help="Phiên bản cũ: phiên bản git hoặc đường dẫn tệp.",
                                        show_default=False)],
-    to: Annotated[Optional[str], typer.Option("--to", help="Phiên bản mới (mặc định: bản hiện tại).",
+    to: Annotated[str | None, typer.Option("--to", help="Phiên bản mới (mặc định: bản hiện tại).",
                                               show_default=False)] = None,
     raw: Annotated[bool, typer.Option("--raw", help="So sánh nguyên văn mã nguồn của tệp mẫu, từng dòng.")] = False,
     context: Annotated[int, typer.Option("--context", metavar="SỐ_ĐOẠN",

@@ -6,9 +6,11 @@ from generator.review.catalogue_doc import CATALOGUE_PATH, catalogue_markdown, w
 from generator.review.check import check_template, require_clean
 from generator.review.diff import report, template_diffs
 from generator.review.pack import build_review, default_output, write_review
+from generator.review.samples import SAMPLES_DIR
 
 __all__ = [
     "CATALOGUE_PATH",
+    "SAMPLES_DIR",
     "approval_line",
     "approve",
     "build_review",

@@ -14,11 +14,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from generator.common.jinja_env import FILTERS, text_environment
-from generator.review.catalogue import (RULE_NOTICE_ROOT, RULE_TEXT_ROOT, TEMPLATE_CONTEXTS, Member, entries,
-                                            members)
+from generator.review.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, TEMPLATE_CONTEXTS, Member, entries, members
 from generator.review.meanings import LOOP_MEANINGS
 
-CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "docs" / "template-variables.md"
+# A maintainer document of the source checkout (not package data): relative to the checkout root.
+CATALOGUE_PATH = Path("docs") / "template-variables.md"
 
 _SAMPLE = {"authority": SimpleNamespace(cutoff=datetime(2024, 8, 2, 10, 0, tzinfo=timezone(timedelta(hours=7))))}
 

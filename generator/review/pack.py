@@ -8,25 +8,32 @@ renders of the fixtures' edge cases. For the rule file it explains each rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.build import RULES_TEMPLATE, Prepared
 from generator.common import formatting
-from generator.content import Block, Cell, Document, Header, Paragraph, Signer, Span, Table
+from generator.common.layout import Layout
+from generator.content import Block, Cell, Document, Header, Paragraph, Signer, Span, Table, TemplateInfo, find_template
+from generator.content import merge_spans as merge
 from generator.directives import describe_rule, load_rules
 from generator.output import write_atomic
-from generator.common.layout import Layout
 from generator.render import renderer_for
 from generator.review.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, context_root
 from generator.review.check import check_template, require_clean
-from generator.build import RULES_TEMPLATE
-from generator.content import TemplateInfo, find_template
-from generator.review.samples import SampleCase, dispatch_samples, load_months, notice_samples, rule_samples
+from generator.review.samples import (
+    SAMPLES_DIR,
+    SampleCase,
+    dispatch_samples,
+    load_months,
+    notice_samples,
+    rule_samples,
+)
 from generator.review.sources import imports_of, parse_file
 from generator.review.walker import MacroTypes, Use
-from generator.review.wording import CLOSE, OPEN, file_wording, merge, snippet_wording
+from generator.review.wording import CLOSE, OPEN, file_wording, snippet_wording
 
 REVIEW_DIR = Path("output") / "review"
 STATUS_VI = {"approved": "đã phê duyệt", "draft": "dự thảo"}
@@ -59,14 +66,16 @@ def default_output(info: TemplateInfo) -> Path:
 Section = tuple[str, list[Block]]  # (title, blocks); numbered in order when the pack is assembled
 
 
-def build_review(info: TemplateInfo, today: date | None = None) -> ReviewPack:
-    """The review pack of a template or rule file; TemplateError when `templates check` finds problems."""
+def build_review(info: TemplateInfo, today: date | None = None, samples: Path = SAMPLES_DIR) -> ReviewPack:
+    """The review pack of a template or rule file; TemplateError when `templates check` finds problems.
+
+    `samples` is a folder of one authority's monthly snapshots to render the sample documents from."""
     require_clean((check_template(info),))
-    months = load_months()
+    months = load_months(samples)
     if info.is_rule_file:
-        content, uses, conditions, samples = _rules_body(info, months)
+        content, uses, conditions, cases = _rules_body(info, months)
     else:
-        content, uses, conditions, samples = _template_body(info, months)
+        content, uses, conditions, cases = _template_body(info, months)
     first_use: dict[str, Use] = {}
     for use in uses:
         first_use.setdefault(use.path, use)
@@ -75,10 +84,10 @@ def build_review(info: TemplateInfo, today: date | None = None) -> ReviewPack:
                                *content, ("Giải thích các biến số", _variables_table(variables))]
     if conditions:
         sections.append(("Các điều kiện trong mẫu", _conditions(conditions)))
-    sections += [("Văn bản sinh thử từ số liệu mẫu", _samples(samples)), ("Ý kiến của người thẩm định", _opinion())]
+    sections += [("Văn bản sinh thử từ số liệu mẫu", _samples(cases)), ("Ý kiến của người thẩm định", _opinion())]
     body = tuple(b for i, (title, blocks) in enumerate(sections) for b in (_heading(i + 1, title), *blocks))
     document = _document(info, body, today or date.today())
-    return ReviewPack(document, variables, tuple(conditions), len(samples))
+    return ReviewPack(document, variables, tuple(conditions), len(cases))
 
 
 def write_review(pack: ReviewPack, pdf_path: Path) -> tuple[Path, Path]:
@@ -95,7 +104,11 @@ def write_review(pack: ReviewPack, pdf_path: Path) -> tuple[Path, Path]:
 # ---------- document templates ----------
 
 
-def _template_body(info: TemplateInfo, months):  # type: ignore[no-untyped-def]
+Months = tuple[Prepared, Prepared] | None  # the latest and the first sample month (load_months)
+Body = tuple[list[Section], list[Use], list[Condition], tuple[SampleCase, ...]]  # sections, uses, conditions, samples
+
+
+def _template_body(info: TemplateInfo, months: Months) -> Body:
     context = context_root(info.id)
     macro_types = MacroTypes()
     main = parse_file(info.main_file, info.root)
@@ -128,7 +141,7 @@ def _template_body(info: TemplateInfo, months):  # type: ignore[no-untyped-def]
     return sections, uses, conditions, samples
 
 
-def _closure(start: set[str], calls: dict[str, tuple[str, ...]]) -> set[str]:
+def _closure(start: set[str], calls: Mapping[str, tuple[str, ...]]) -> set[str]:
     found, queue = set(start), list(start)
     while queue:
         for callee in calls.get(queue.pop(), ()):
@@ -138,7 +151,7 @@ def _closure(start: set[str], calls: dict[str, tuple[str, ...]]) -> set[str]:
     return found
 
 
-def _rules_summary(root: Path, months) -> list[Block]:  # type: ignore[no-untyped-def]
+def _rules_summary(root: Path, months: Months) -> list[Block]:
     info = find_template(RULES_TEMPLATE, root)
     targets = months[0].analysis.targets if months else None
     rules = load_rules(info.main_file, targets)
@@ -153,7 +166,7 @@ def _rules_summary(root: Path, months) -> list[Block]:  # type: ignore[no-untype
 # ---------- rule files ----------
 
 
-def _rules_body(info: TemplateInfo, months):  # type: ignore[no-untyped-def]
+def _rules_body(info: TemplateInfo, months: Months) -> Body:
     targets = months[0].analysis.targets if months else None
     rules = load_rules(info.main_file, targets)
     blocks: list[Block] = []
@@ -207,7 +220,7 @@ def _info_table(info: TemplateInfo) -> Table:
                  tuple((Cell(k), Cell(v)) for k, v in rows))
 
 
-def _how_to_read(info: TemplateInfo) -> list[Paragraph]:
+def _how_to_read(info: TemplateInfo) -> list[Block]:
     if info.is_rule_file:
         first = ("Mục 3 nêu từng quy tắc: áp dụng cho đơn vị nào, khi nào, và lời văn chương trình chèn vào công văn "
                  "và vào thông báo gửi từng đơn vị.")
@@ -220,7 +233,8 @@ def _how_to_read(info: TemplateInfo) -> list[Paragraph]:
                         "của số liệu đó, ví dụ "), Span(f"{OPEN}tổng điểm của địa phương{CLOSE}", highlight=True),
                    Span(" (trong văn bản: 58,86). Mục “Giải thích các biến số” nêu tên, ý nghĩa và ví dụ của từng "
                         "số liệu."))),
-        _plain("Dòng in nghiêng bắt đầu bằng ► cho biết đoạn văn sau đó chỉ có khi nào, hoặc được lặp lại cho những gì; "
+        _plain("Dòng in nghiêng bắt đầu bằng ► cho biết đoạn văn sau đó chỉ có khi nào, "
+               "hoặc được lặp lại cho những gì; "
                "dòng ◄ đánh dấu chỗ kết thúc. Trong một câu, phần trong [nếu …: …] chỉ có khi điều kiện đúng; "
                "“| nếu không: …” là phần thay thế."),
         _plain("Mục “Văn bản sinh thử từ số liệu mẫu” là văn bản thật do mẫu này sinh ra từ số liệu Hà Nội, "
@@ -230,17 +244,21 @@ def _how_to_read(info: TemplateInfo) -> list[Paragraph]:
 
 
 def _variables_table(variables: Iterable[Use]) -> list[Block]:
-    rows = tuple((Cell(u.path), Cell(u.meaning or "(giá trị dùng trong mẫu)"), Cell(u.example or "")) for u in variables)
+    rows = tuple(
+        (Cell(u.path), Cell(u.meaning or "(giá trị dùng trong mẫu)"), Cell(u.example or "")) for u in variables
+    )
     header = ((Cell("Biến", bold=True, align="center"), Cell("Ý nghĩa", bold=True, align="center"),
                Cell("Ví dụ", bold=True, align="center")),)
-    return [_plain("Tên biến là tên kỹ thuật trong mẫu; biến bắt đầu bằng tên vòng lặp (ví dụ r., u., loop.) là giá trị "
+    return [_plain("Tên biến là tên kỹ thuật trong mẫu; "
+                   "biến bắt đầu bằng tên vòng lặp (ví dụ r., u., loop.) là giá trị "
                    "của mục đang được lặp.", italic=True),
             Table((30, 45, 25), header, rows)]
 
 
 def _conditions(conditions: Iterable[Condition]) -> list[Block]:
-    blocks: list[Block] = [_plain("Mỗi điều kiện dưới đây quyết định một đoạn văn hoặc một phần câu ở trên có hay không.",
-                                  italic=True)]
+    blocks: list[Block] = [
+        _plain("Mỗi điều kiện dưới đây quyết định một đoạn văn hoặc một phần câu ở trên có hay không.", italic=True)
+    ]
     for i, c in enumerate(conditions):
         blocks.append(Paragraph((Span(f"{i + 1}. Khi {c.phrase}"), Span(f" ({c.file}, dòng {c.line})", italic=True)),
                                 "justify", True))

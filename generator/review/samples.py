@@ -1,8 +1,10 @@
-"""Sample renders for the review pack: the template under review run on the fixtures' edge cases.
+"""Sample renders for the review pack: the template under review run on a sample set's edge cases.
 
-Cases (Hà Nội fixtures): a month without an earlier month in the folder (4/2024: no comparison),
-two units tied on total (7/2024), a unit without data (7/2024), a unit that misses every target
-(7/2024). The cases are found in the data, not named in code, so another fixture set works too.
+A sample set is a folder of monthly snapshots of one authority: the latest month gives the tied
+units, a unit without data and a unit that misses every target; the first month, which has no
+earlier month beside it, shows a document without comparisons. Months are found by the period
+their files declare and the cases in the data, never by name, so any authority's folder works
+(`congvan templates review ID --samples DIR`). The package ships one set (`sample_data/`).
 """
 
 from __future__ import annotations
@@ -10,15 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.common import formatting
 from generator.analysis import Analysis, UnitAnalysis
-from generator.content import Annex, Block, Document, Paragraph, Span, Table
-from generator.directives import directives_for_unit, evaluate, load_rules
 from generator.build import Prepared, dispatch_document, notice_document, prepare
-from generator.content import TemplateInfo
+from generator.common import formatting
+from generator.common.errors import CongvanError
+from generator.common.resources import package_path
+from generator.content import Annex, Block, Document, Paragraph, Span, Table, TemplateInfo
+from generator.directives import directives_for_unit, evaluate, load_rules
+from generator.snapshot import SNAPSHOT_SUFFIXES, load_meta
 
-FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "ha-noi"
-LATEST, FIRST = "2024-07.xlsx", "2024-04.xlsx"
+SAMPLES_DIR = package_path("review", "sample_data")
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,17 @@ def edge_units(analysis: Analysis) -> EdgeUnits:
     return EdgeUnits(tied, without, missing)
 
 
-def load_months(fixtures: Path = FIXTURES_DIR) -> tuple[Prepared, Prepared] | None:
-    """The latest and the first sample month, or None when the fixtures are not there."""
-    if not (fixtures / LATEST).is_file() or not (fixtures / FIRST).is_file():
+def load_months(folder: Path = SAMPLES_DIR) -> tuple[Prepared, Prepared] | None:
+    """The latest and the first month of the sample folder, or None when it has fewer than two."""
+    months = {}
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SNAPSHOT_SUFFIXES) if folder.is_dir() else ():
+        try:
+            months[load_meta(path).period] = path
+        except CongvanError:
+            continue  # not a snapshot of this set: the others still make samples
+    if len(months) < 2:
         return None
-    return prepare(fixtures / LATEST), prepare(fixtures / FIRST)
+    return prepare(months[max(months)]), prepare(months[min(months)])
 
 
 def dispatch_samples(template: TemplateInfo, latest: Prepared, first: Prepared) -> tuple[SampleCase, ...]:

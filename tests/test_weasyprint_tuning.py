@@ -1,0 +1,57 @@
+"""The two reaches past WeasyPrint's public API fall back to plain WeasyPrint when the library changes."""
+
+from __future__ import annotations
+
+import ctypes.util
+import sys
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from generator.render.weasyprint_tuning import UA_HOOK, import_weasyprint, lean_html_class
+
+
+def test_lean_html_class_overrides_the_hook_when_weasyprint_has_it() -> None:
+    """With the hook present, the subclass answers our stylesheet and nothing else."""
+
+    class HTML:
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return ["full"]
+
+    lean = lean_html_class(HTML, lambda: "lean")
+    assert issubclass(lean, HTML) and lean().__getattribute__(UA_HOOK)() == ["lean"]
+
+
+def test_lean_html_class_is_plain_html_when_the_hook_is_gone() -> None:
+    """A WeasyPrint without `_ua_stylesheets` gets its own class back: full stylesheet, same pages."""
+
+    class HTML:
+        pass
+
+    assert lean_html_class(HTML, lambda: "lean") is HTML
+
+
+def test_import_falls_back_to_the_searching_import_and_restores_find_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library only the search finds: the first import fails, the second (with the search) succeeds."""
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    original = ctypes.util.find_library
+    seen: list[bool] = []
+
+    def importer(name: str) -> ModuleType:
+        searching = ctypes.util.find_library is original
+        seen.append(searching)
+        if not searching:
+            raise OSError("cannot load library 'pango-1.0-0'")
+        return ModuleType(name)
+
+    module = import_weasyprint(importer)
+    assert module.__name__ == "weasyprint" and seen == [False, True]
+    assert ctypes.util.find_library is original
+
+
+def test_real_weasyprint_renders_after_the_tuned_import() -> None:
+    """The tuned import gives the real module, and the standard library search is left as it was."""
+    weasyprint = import_weasyprint()
+    assert weasyprint.HTML(string="<p>x</p>").write_pdf().startswith(b"%PDF")
+    assert ctypes.util.find_library.__module__ == "ctypes.util"
