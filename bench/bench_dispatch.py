@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 from pypdf import PdfReader  # noqa: E402
 
 from generator.build import DISPATCH_TEMPLATE, dispatch_document, prepare  # noqa: E402
-from generator.render import renderer_for  # noqa: E402
 from generator.content.registry import find_template  # noqa: E402
+from generator.render import renderer_for  # noqa: E402
 
 FIXTURE = ROOT / "fixtures" / "ha-noi" / "2024-07.xlsx"
 

@@ -17,8 +17,8 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.snapshot import load_snapshot  # noqa: E402
-from generator.snapshot.model import GROUPS  # noqa: E402
+from generator.snapshot import load_snapshot
+from generator.snapshot.model import GROUPS
 
 HEADER = (
     "Mã đơn vị",

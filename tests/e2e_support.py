@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from generator.content.model import Document, Paragraph, Table
 from generator.build import Prepared, prepare
 from generator.common.layout import Layout
+from generator.content.model import Document, Paragraph, Table
 from generator.render import renderer_for
 
 ROOT = Path(__file__).resolve().parents[1]

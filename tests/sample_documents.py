@@ -75,5 +75,4 @@ def dispatch(recipients: tuple[str, ...] = ("Các sở, ban, ngành Thành phố
 
 def hostile_notice() -> Document:
     """One recipient whose name carries characters that must be escaped in XML and HTML."""
-    base = dispatch(recipients=('Sở "Thử" & <Nghiệm>',), body_paragraphs=1, annex_rows=0)
-    return base
+    return dispatch(recipients=('Sở "Thử" & <Nghiệm>',), body_paragraphs=1, annex_rows=0)

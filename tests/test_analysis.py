@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
-from generator.common import formatting
 from generator.analysis import analyse
 from generator.analysis.model import Target
+from generator.common import formatting
 from generator.snapshot.model import GROUPS, Period, Snapshot, SnapshotMeta, UnitKind, UnitResult
 
 D = Decimal

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from e2e_support import EDGE, JULY, july, write_profile
 
 import generator.build.conductor
-from e2e_support import EDGE, JULY, july, write_profile
 from generator.cli import main
 from generator.output.layout import notice_stems
 
@@ -58,7 +58,7 @@ def _assert_complete(path: Path) -> None:
 
 
 def _temporaries(folder: Path) -> list[Path]:
-    return [p for p in folder.parent.rglob("*.tmp")]
+    return list(folder.parent.rglob("*.tmp"))
 
 
 # ---- the full July batch over a real process pool --------------------------------------------------

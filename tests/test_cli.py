@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import typer
+from e2e_support import EDGE, FIXTURES, HA_NOI, JULY
 
 import generator.build.inputs
-from e2e_support import EDGE, FIXTURES, HA_NOI, JULY
-from generator.cli import app, main
 from generator.build import DISPATCH_TEMPLATE, RULES_TEMPLATE
+from generator.cli import app, main
 from generator.content.registry import find_template
 
 INVALID = FIXTURES / "invalid"
@@ -172,7 +172,7 @@ def test_unexpected_error_exits_1_with_traceback_saved_not_shown(tmp_path, monke
     assert main(["generate", str(JULY), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "RuntimeError" not in err
-    saved = [p for p in tmp_path.glob("congvan-loi-*.txt")]
+    saved = list(tmp_path.glob("congvan-loi-*.txt"))
     assert len(saved) == 1 and str(saved[0]) in err
     assert "RuntimeError: hỏng có chủ đích" in saved[0].read_text(encoding="utf-8")
     assert not (tmp_path / "out").exists()

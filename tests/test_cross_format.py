@@ -15,12 +15,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from document_text import (DRAFT_WORDS, Blocks, PdfBlocks, PdfWord, docx_blocks, pdf_blocks, rejoin_wrapped,
-                           words_of)
+from document_text import DRAFT_WORDS, Blocks, PdfBlocks, PdfWord, docx_blocks, pdf_blocks, rejoin_wrapped, words_of
 from e2e_support import EDGE, blocks_text, july, render_files, top_margin_pt, write_profile
-from generator.content.model import Document
+
 from generator.build import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, dispatch_document, notice_document, prepare
+from generator.content.model import Document
 from generator.content.registry import find_template
 
 

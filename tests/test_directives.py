@@ -7,8 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from analysis_factories import HA_NOI_TARGETS, analysis_of, unit_analysis
+
+from generator.common.errors import ConfigError, TemplateError
 from generator.directives import (
     FIGURES,
     FigureType,
@@ -31,7 +32,6 @@ from generator.directives.conditions import (
     Ranked,
     Scope,
 )
-from generator.common.errors import ConfigError, TemplateError
 from generator.snapshot.model import GROUPS, RATE_FIELDS
 
 SHIPPED = Path(__file__).resolve().parents[1] / "generator" / "templates" / "rules" / "directives.yaml"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from analysis_factories import HA_NOI_TARGETS
+
+from generator.common.errors import ConfigError, Problem
 from generator.directives import load_rules
 from generator.directives.conditions import AllOf, Comparison, Direction, Ranked, Scope
-from generator.common.errors import ConfigError, Problem
 from generator.snapshot.model import UnitKind
 
 SHIPPED = Path(__file__).resolve().parents[1] / "generator" / "templates" / "rules" / "directives.yaml"

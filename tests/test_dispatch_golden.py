@@ -8,14 +8,13 @@ from __future__ import annotations
 import re
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
-
 from document_text import docx_blocks, pdf_blocks, words_of
 from e2e_support import EDGE, HA_NOI, PHU_THO, document_text, july, render_files, top_margin_pt, write_profile
-from generator.content.model import Paragraph, Table
+
 from generator.build import DISPATCH_TEMPLATE, dispatch_document, prepare
+from generator.content.model import Paragraph, Table
 from generator.content.registry import find_template
 
 NBSP = "\u00a0"
@@ -175,7 +174,7 @@ def test_number_and_date_are_printed_in_nd30_form(dispatch_template, tmp_path):
     assert document.header.date_line == "Hà Nội, ngày 06 tháng 8 năm 2024"
     docx_path = render_files(document, july().profile.to_layout(), tmp_path, "numbered", ("docx",))["docx"]
     header = docx_blocks(docx_path).header_cells
-    assert ["Số:", "05/UBND-KSTTHC"] == header[2][:2]
+    assert header[2][:2] == ["Số:", "05/UBND-KSTTHC"]
     assert header[3] == words_of("Hà Nội, ngày 06 tháng 8 năm 2024")
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.common import formatting
 from generator.analysis import analyse
 from generator.analysis.model import Analysis, Target
+from generator.common import formatting
 from generator.snapshot import load_history, load_snapshot
 from generator.snapshot.model import GROUPS, Period, Snapshot, UnitKind
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.config.profile import PROFILES_DIR, find_profile, load_profile
 from generator.common.errors import ConfigError
+from generator.config.profile import PROFILES_DIR, find_profile, load_profile
 from generator.snapshot.model import Period, SnapshotMeta
 
 VN = timezone(timedelta(hours=7))
@@ -53,7 +53,7 @@ def test_two_profiles_for_one_month_are_refused(tmp_path):
     shutil.copy(PROFILES_DIR / "ha-noi.yaml", tmp_path / "a.yaml")
     text = (PROFILES_DIR / "ha-noi.yaml").read_text(encoding="utf-8").replace("id: ha-noi", "id: ha-noi-copy")
     (tmp_path / "b.yaml").write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match="Có 2 hồ sơ cơ quan cùng áp dụng.*ha-noi, ha-noi-copy"):
+    with pytest.raises(ConfigError, match=r"Có 2 hồ sơ cơ quan cùng áp dụng.*ha-noi, ha-noi-copy"):
         find_profile(meta(), tmp_path)
 
 

@@ -14,9 +14,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Mm, Pt
 
-from generator.content.model import Cell, Document, Paragraph, Span, Table
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
+from generator.content.model import Cell, Document, Paragraph, Span, Table
 from generator.render import renderer_for
 from generator.render.docx import DocxRenderer
 from generator.render.docx_metrics import text_width_pt

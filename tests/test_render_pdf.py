@@ -7,16 +7,15 @@ import html as html_lib
 import re
 import socket
 import subprocess
-from io import BytesIO
 from pathlib import Path
 
 import pytest
+import sample_documents
 from pypdf import PdfReader
 
-import sample_documents
-from generator.content.model import Annex, Document, Paragraph, Table
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
+from generator.content.model import Document, Paragraph, Table
 from generator.render import renderer_for
 from generator.render.pdf import (
     RENDER_ASSETS_DIR,
@@ -302,7 +301,7 @@ def test_several_recipients_have_their_dashes_under_the_colon(dispatch_pdf: Path
 # ---------- signer block ----------
 
 
-@pytest.mark.parametrize("paragraphs", range(0, 14))
+@pytest.mark.parametrize("paragraphs", range(14))
 def test_signer_block_is_never_split_nor_orphaned(out_dir: Path, paragraphs: int) -> None:
     """Whatever the body length, "Nơi nhận", the signer and the body's last line share one page."""
     document = sample_documents.dispatch(body_paragraphs=paragraphs, annex_rows=0)

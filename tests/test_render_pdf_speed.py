@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import sample_documents
+
 from generator.common.layout import Layout
 from generator.render.pdf import PdfRenderer, document_html, html_to_pdf
 

@@ -97,7 +97,7 @@ def test_xlsx_with_random_cells(
     rows = _mutate([list(r) for r in UNIT_ROWS], edits)
     header, rows = _dropped(UNIT_HEADER, rows, drops)
     meta = meta_values()
-    meta.update({k: v for k, v in meta_edits.items()})
+    meta.update(dict(meta_edits.items()))
     path = tmp_path_factory.mktemp("x") / "s.xlsx"
     write_xlsx(path, meta, header, rows)
     snapshot = _outcome(path)

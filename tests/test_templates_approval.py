@@ -16,11 +16,11 @@ import pytest
 from docx import Document as read_docx
 
 import generator.content.registry as manifest_module
+from generator.build import dispatch_document, prepare
 from generator.cli import main
 from generator.common.resources import TEMPLATES_DIR
-from generator.build import dispatch_document, prepare
-from generator.review.approve import approve, set_top_level_keys
 from generator.content.registry import all_templates, find_template
+from generator.review.approve import approve, set_top_level_keys
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "ha-noi" / "2024-07.xlsx"
 DRAFT = "DỰ THẢO"

@@ -6,12 +6,22 @@ from decimal import Decimal
 
 from generator.analysis.model import UnitAnalysis
 from generator.cli import main
-from generator.content.context import DispatchContext, NoticeContext
 from generator.common.jinja_env import FILTERS
-from generator.snapshot.model import Group
-from generator.review.catalogue import (NO_MEANING, RULE_NOTICE_ROOT, RULE_TEXT_ROOT, TEMPLATE_CONTEXTS, TypeRef,
-                                            entries, members, reachable_classes, type_ref, type_text)
+from generator.content.context import DispatchContext, NoticeContext
+from generator.review.catalogue import (
+    NO_MEANING,
+    RULE_NOTICE_ROOT,
+    RULE_TEXT_ROOT,
+    TEMPLATE_CONTEXTS,
+    TypeRef,
+    entries,
+    members,
+    reachable_classes,
+    type_ref,
+    type_text,
+)
 from generator.review.catalogue_doc import CATALOGUE_PATH, FILTER_DOCS, catalogue_markdown, missing_filter_docs
+from generator.snapshot.model import Group
 
 
 def _entry(root, path):

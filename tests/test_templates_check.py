@@ -10,8 +10,8 @@ import pytest
 import generator.content.registry as manifest_module
 from generator.cli import main
 from generator.common.resources import TEMPLATES_DIR
-from generator.review.check import check_template
 from generator.content.registry import all_templates, find_template
+from generator.review.check import check_template
 
 DISPATCH = "monthly_dispatch/template.xml.j2"
 PHRASES = "common/phrases.xml.j2"

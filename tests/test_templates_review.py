@@ -16,8 +16,8 @@ from generator.cli import main
 from generator.common.jinja_env import build_environment
 from generator.common.resources import TEMPLATES_DIR
 from generator.content.model import Paragraph
-from generator.directives import describe_rule, load_rules
 from generator.content.registry import find_template
+from generator.directives import describe_rule, load_rules
 from generator.review.pack import build_review, default_output, write_review
 
 HIGHLIGHT = '<w:highlight w:val="yellow"/>'

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.content.build import render_template_text
-from generator.common.resources import TEMPLATES_DIR
-from generator.common.errors import TemplateError
 from generator.build import dispatch_document, prepare
+from generator.common.errors import TemplateError
+from generator.common.resources import TEMPLATES_DIR
+from generator.content.build import render_template_text
 from generator.content.registry import find_template
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "ha-noi" / "2024-07.xlsx"

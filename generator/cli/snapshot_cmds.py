@@ -9,14 +9,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from generator.common import formatting
-from generator.analysis import analyse
-from generator.analysis import Analysis, Delta, KindRanking, Target
+from generator.analysis import Analysis, Delta, KindRanking, Target, analyse
 from generator.cli.options import HistoryOpt, ProfileOpt, SnapshotArg
-from generator.config import find_profile, load_profile
+from generator.common import formatting
 from generator.common.errors import ConfigError
-from generator.snapshot import load_history, load_snapshot
-from generator.snapshot import Snapshot, UnitKind
+from generator.config import find_profile, load_profile
+from generator.snapshot import Snapshot, UnitKind, load_history, load_snapshot
 
 
 def register(app: typer.Typer) -> None:
@@ -93,7 +91,7 @@ def _signed(delta: Delta | None) -> str:
 
 
 def _rows(ranking: KindRanking) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for u in ranking.ranked + ranking.unranked:
         rows.append((
             str(u.rank) if u.rank else "-",

@@ -16,7 +16,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from generator.common import formatting
 from generator.common.resources import TEMPLATES_DIR
 
-
 FILTERS = {
     "score": formatting.score,
     "count": formatting.count,

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from generator.analysis import Target
-from generator.common.yamlfile import YamlDocument, load_yaml
-from generator.common.resources import PROFILES_DIR
 from generator.common.errors import ConfigError, Problem
 from generator.common.layout import Layout
-from generator.snapshot import Period, SnapshotMeta
+from generator.common.resources import PROFILES_DIR
 from generator.common.textfold import fold
-
+from generator.common.yamlfile import YamlDocument, load_yaml
+from generator.snapshot import Period, SnapshotMeta
 
 
 class _Strict(BaseModel):
@@ -132,7 +131,9 @@ def load_profile(path: Path) -> Profile:
     """Load and validate one profile; every problem is reported with FILE:LINE."""
     document = load_yaml(path, "hồ sơ cơ quan")
     if not isinstance(document.data, dict):
-        raise ConfigError("Hồ sơ cơ quan phải là một bảng khóa - giá trị", (Problem(str(path), "không có nội dung", row=1),))
+        raise ConfigError(
+            "Hồ sơ cơ quan phải là một bảng khóa - giá trị", (Problem(str(path), "không có nội dung", row=1),)
+        )
     try:
         return Profile.model_validate(document.data)
     except ValidationError as exc:
@@ -148,7 +149,7 @@ def _problems(document: YamlDocument, exc: ValidationError) -> tuple[Problem, ..
     return tuple(problems)
 
 
-def _vietnamese(error: dict[str, Any]) -> str:
+def _vietnamese(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "missing":
         return "thiếu mục bắt buộc"

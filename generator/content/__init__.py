@@ -9,6 +9,7 @@ from generator.content.policy import require_usable
 from generator.content.registry import TemplateInfo, all_templates, find_template, load_template_info
 
 __all__ = [
+    "YES",
     "Align",
     "Annex",
     "Block",
@@ -23,7 +24,6 @@ __all__ = [
     "Span",
     "Table",
     "TemplateInfo",
-    "YES",
     "all_templates",
     "build_document",
     "find_template",

@@ -10,18 +10,19 @@ from typing import Any
 
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2 import TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.common import formatting
-from generator.config import Profile
-from generator.content.context import IssueInfo, as_variables
+from generator.common.errors import Problem, TemplateError
 from generator.common.jinja_env import build_environment
 from generator.common.resources import TEMPLATES_DIR
+from generator.config import Profile
+from generator.content.context import IssueInfo, as_variables
 from generator.content.markup import parse_markup
 from generator.content.model import Document, Header, Signer
-from generator.common.errors import Problem, TemplateError
-from generator.snapshot import Period
 from generator.content.registry import TemplateInfo
+from generator.snapshot import Period
 
 DRAFT_MARK = "DỰ THẢO"
 _BLANK = "\u00a0" * 6  # room for the clerk to write the number or the day by hand (kept by HTML too)

@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from generator.content.model import Align, Annex, Block, Cell, Paragraph, Span, Table
 from generator.common.errors import Problem, TemplateError
+from generator.content.model import Align, Annex, Block, Cell, Paragraph, Span, Table
 
 _SPACE = re.compile(r"\s+")
-_ALIGNS = {"left", "center", "right", "justify"}
+_ALIGNS: dict[str, Align] = {"left": "left", "center": "center", "right": "right", "justify": "justify"}
 YES = {"yes", "true", "1", "co", "có"}  # how templates may write a true attribute
 
 
@@ -66,7 +66,7 @@ class _Reader:
 
     def document(self, root: etree._Element) -> ParsedMarkup:
         if root.tag != "document":
-            self.fail(root, f"phần tử gốc phải là <document>, không phải <{root.tag}>")
+            self.fail(root, f"phần tử gốc phải là <document>, không phải <{_tag(root)}>")
         subject, recipients, copies = "", None, None
         body: tuple[Block, ...] = ()
         annexes: list[Annex] = []
@@ -95,7 +95,7 @@ class _Reader:
             if not isinstance(child.tag, str):
                 continue
             if child.tag != "to":
-                self.fail(child, f"trong <{element.tag}> chỉ dùng <to>, không dùng <{child.tag}>")
+                self.fail(child, f"trong <{_tag(element)}> chỉ dùng <to>, không dùng <{child.tag}>")
             elif _text(child):
                 items.append(_text(child))
         return tuple(items)
@@ -133,10 +133,11 @@ class _Reader:
 
     def align(self, element: etree._Element, default: Align) -> Align:
         value = element.get("align", default)
-        if value not in _ALIGNS:
+        align = _ALIGNS.get(value)
+        if align is None:
             self.fail(element, f"align=“{value}” không hợp lệ (left, center, right, justify)")
             return default
-        return value  # type: ignore[return-value]
+        return align
 
     def table(self, element: etree._Element) -> Table:
         try:
@@ -162,7 +163,7 @@ class _Reader:
 
     def cell(self, td: etree._Element, head: bool) -> Cell:
         if td.tag != "td":
-            self.fail(td, f"trong <tr> chỉ dùng <td>, không dùng <{td.tag}>")
+            self.fail(td, f"trong <tr> chỉ dùng <td>, không dùng <{_tag(td)}>")
         try:
             colspan, rowspan = int(td.get("colspan", "1")), int(td.get("rowspan", "1"))
         except ValueError:
@@ -182,6 +183,11 @@ class _Reader:
             blocks=self.blocks(element),
             landscape=element.get("landscape", "no") in YES,
         )
+
+
+def _tag(element: etree._Element) -> str:
+    """An element's tag for a message: always text once parsed (lxml's types also allow bytes and QName)."""
+    return str(element.tag)
 
 
 def _collapse(text: str) -> str:

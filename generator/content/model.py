@@ -7,7 +7,7 @@ so the DOCX and the PDF say the same thing word for word.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["left", "center", "right", "justify"]
 
@@ -54,7 +54,7 @@ class Table:
     caption: str | None = None
 
 
-Block = Union[Paragraph, Table]
+Block = Paragraph | Table
 
 
 @dataclass(frozen=True)

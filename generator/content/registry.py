@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator.common.yamlfile import load_yaml
-from generator.common.resources import TEMPLATES_DIR
 from generator.common.errors import Problem, TemplateError
+from generator.common.resources import TEMPLATES_DIR
+from generator.common.yamlfile import load_yaml
 
 MANIFEST_NAME = "manifest.yaml"
 

@@ -11,9 +11,9 @@ from generator.directives.figures import FIGURES, Figure, FigureType
 from generator.directives.loader import Rule, RuleSet, load_rules
 
 __all__ = [
+    "FIGURES",
     "Condition",
     "Directive",
-    "FIGURES",
     "Figure",
     "FigureType",
     "Rule",

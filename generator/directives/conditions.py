@@ -11,13 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from typing import Union
 
 from generator.analysis import Analysis, Target, UnitAnalysis
 from generator.directives.figures import FIGURES, FigureValue
 from generator.snapshot import UnitKind
 
-OPERATORS: dict[str, Callable[[object, object], bool]] = {
+# What a comparison sets a figure's value against (a figure reading None is never compared).
+Operand = Decimal | int | bool
+
+OPERATORS: dict[str, Callable[[Operand, Operand], bool]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
@@ -45,7 +47,7 @@ class Comparison:
 
     figure: str
     op: str
-    value: Decimal | int | bool
+    value: Operand
     line: int = field(default=0, compare=False)
 
     def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
@@ -149,7 +151,7 @@ class MissesCurrentTarget:
         return any(c.missed and c.target.id == target.id for c in unit.targets)
 
 
-Condition = Union[Comparison, AllOf, AnyOf, Not, Ranked, MissesTarget, MissesAnyTarget, MissesCurrentTarget]
+Condition = Comparison | AllOf | AnyOf | Not | Ranked | MissesTarget | MissesAnyTarget | MissesCurrentTarget
 
 
 class EvaluationContext:

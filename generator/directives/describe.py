@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from generator.common import formatting
 from generator.analysis import Target
+from generator.common import formatting
 from generator.directives.conditions import (
     AllOf,
     AnyOf,
@@ -71,7 +71,9 @@ def format_value(figure: Figure, value: Decimal | int | bool) -> str:
         text = formatting.count(int(value))
     else:
         text = formatting.number(value, 2, trim=True)
-    return f"{text} {figure.unit_word}" if figure.unit_word and figure.type not in (FigureType.SHARE, FigureType.PERCENT) else text
+    if figure.unit_word and figure.type not in (FigureType.SHARE, FigureType.PERCENT):
+        return f"{text} {figure.unit_word}"
+    return text
 
 
 def _comparison(condition: Comparison) -> str:

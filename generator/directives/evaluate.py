@@ -9,11 +9,11 @@ from types import MappingProxyType
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from generator.analysis import Analysis, Target, TargetCheck, UnitAnalysis
+from generator.common.errors import ConfigError, Problem, TemplateError
 from generator.directives.conditions import EvaluationContext
 from generator.directives.loader import Rule, RuleSet
 from generator.directives.parsing import suggestion
 from generator.directives.texts import RENDER_ERRORS, RuleText
-from generator.common.errors import ConfigError, Problem, TemplateError
 from generator.snapshot import UnitKind
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(UnitKind)}
@@ -133,7 +133,8 @@ def _directive(
     shared: dict[str, object] = {"analysis": analysis, "targets": targets_by_id}
     if target is not None:
         shared["target"] = target
-    text = _render(rule, rule.text, {**shared, "units": units, "names": join_names([u.name for u in units])}, file, problems)
+    text_context = {**shared, "units": units, "names": join_names([u.name for u in units])}
+    text = _render(rule, rule.text, text_context, file, problems)
     notices: list[UnitNotice] = []
     for unit in units:
         if rule.notice is not None:
@@ -154,7 +155,9 @@ def _check_of(unit: UnitAnalysis, target: Target) -> TargetCheck | None:
     return next((c for c in unit.targets if c.target.id == target.id), None)
 
 
-def _render(rule: Rule, text: RuleText, context: Mapping[str, object], file: str, problems: list[Problem]) -> str | None:
+def _render(
+    rule: Rule, text: RuleText, context: Mapping[str, object], file: str, problems: list[Problem]
+) -> str | None:
     try:
         return text.render(context)
     except RENDER_ERRORS as exc:

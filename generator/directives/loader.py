@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.analysis import Target
+from generator.common.errors import ConfigError, Problem
 from generator.common.yamlfile import KeyPath, YamlDocument, load_yaml
 from generator.directives.conditions import Condition, MissesTarget, walk
 from generator.directives.parsing import ConditionParser, suggestion
 from generator.directives.texts import RuleText, compile_text
-from generator.common.errors import ConfigError, Problem
 from generator.snapshot import UnitKind
 
 RULE_KEYS = ("id", "title", "applies_to", "for_each", "order", "when", "text", "notice")
@@ -95,7 +95,7 @@ def load_rules(path: Path | str, targets: Sequence[Target] | None = None) -> Rul
     rules: list[Rule] = []
     first_line_of: dict[str, int] = {}
     for index, item in enumerate(items):
-        rule = _rule(doc, parser, item, ("rules", index), problems, first_line_of)
+        rule = _rule(doc, parser, item, index, problems, first_line_of)
         if rule is not None:
             rules.append(rule)
     if problems:
@@ -112,12 +112,19 @@ def _rule_items(doc: YamlDocument, problems: list[Problem]) -> list[Any]:
         return []
     for key in data:
         if key not in FILE_KEYS:
-            problems.append(doc.problem((key,), f"khóa “{key}” không hợp lệ ở đầu tệp{suggestion(str(key), FILE_KEYS)}; dùng: {', '.join(FILE_KEYS)}"))
+            problems.append(doc.problem(
+                (key,),
+                f"khóa “{key}” không hợp lệ ở đầu tệp{suggestion(str(key), FILE_KEYS)}; dùng: {', '.join(FILE_KEYS)}",
+            ))
     if "version" in data and data["version"] != FORMAT_VERSION:
-        problems.append(doc.problem(("version",), f"phiên bản “{data['version']}” không được hỗ trợ; dùng version: {FORMAT_VERSION}"))
+        problems.append(doc.problem(
+            ("version",), f"phiên bản “{data['version']}” không được hỗ trợ; dùng version: {FORMAT_VERSION}"
+        ))
     rules = data.get("rules")
     if not isinstance(rules, list) or not rules:
-        problems.append(doc.problem(("rules",), "mục “rules” phải là danh sách quy tắc (mỗi quy tắc bắt đầu bằng “- id: ...”)"))
+        problems.append(doc.problem(
+            ("rules",), "mục “rules” phải là danh sách quy tắc (mỗi quy tắc bắt đầu bằng “- id: ...”)"
+        ))
         return []
     return rules
 
@@ -126,21 +133,27 @@ def _rule(
     doc: YamlDocument,
     parser: ConditionParser,
     item: Any,
-    path: KeyPath,
+    index: int,
     problems: list[Problem],
     first_line_of: dict[str, int],
 ) -> Rule | None:
+    """Validate the rule at position `index` (0-based) of the file's `rules` list."""
+    path: KeyPath = ("rules", index)
     line = doc.line_of(path)
     if not isinstance(item, dict):
         problems.append(doc.problem(path, "mỗi quy tắc phải là một bảng khóa (id, title, when, text ...)"))
         return None
     before = len(problems)
     rule_id = item.get("id")
-    where = f"quy tắc “{rule_id}”" if isinstance(rule_id, str) else f"quy tắc thứ {path[-1] + 1}"
+    where = f"quy tắc “{rule_id}”" if isinstance(rule_id, str) else f"quy tắc thứ {index + 1}"
     for key in item:
         if key not in RULE_KEYS:
             problems.append(
-                doc.problem(path + (key,), f"{where}: khóa “{key}” không hợp lệ{suggestion(str(key), RULE_KEYS)}; dùng: {', '.join(RULE_KEYS)}")
+                doc.problem(
+                    path + (key,),
+                    f"{where}: khóa “{key}” không hợp lệ{suggestion(str(key), RULE_KEYS)}; "
+                    f"dùng: {', '.join(RULE_KEYS)}",
+                )
             )
     for key in REQUIRED_KEYS:
         if key not in item:
@@ -150,37 +163,55 @@ def _rule(
     title = item.get("title")
     if "title" in item and (not isinstance(title, str) or not title.strip()):
         problems.append(doc.problem(path + ("title",), f"{where}: “title” phải là một dòng chữ ngắn"))
-    applies_to = _applies_to(doc, item.get("applies_to"), path + ("applies_to",), where, problems) if "applies_to" in item else ()
+    applies_to = (
+        _applies_to(doc, item.get("applies_to"), path + ("applies_to",), where, problems)
+        if "applies_to" in item
+        else ()
+    )
     for_each = item.get("for_each")
     if "for_each" in item and for_each not in FOR_EACH_CHOICES:
-        problems.append(doc.problem(path + ("for_each",), f"{where}: “for_each” chỉ nhận: {', '.join(FOR_EACH_CHOICES)}"))
+        problems.append(
+            doc.problem(path + ("for_each",), f"{where}: “for_each” chỉ nhận: {', '.join(FOR_EACH_CHOICES)}")
+        )
     order = item.get("order", 0)
     if isinstance(order, bool) or not isinstance(order, int):
         problems.append(doc.problem(path + ("order",), f"{where}: “order” phải là số nguyên"))
     in_loop = for_each == "target"
     when = parser.parse(item["when"], path + ("when",), where, in_loop) if "when" in item else None
-    text = _text(doc, item, "text", path, where, TEXT_NAMES | (TARGET_LOOP_NAMES if in_loop else frozenset()), problems)
-    notice = _text(doc, item, "notice", path, where, NOTICE_NAMES | (NOTICE_TARGET_LOOP_NAMES if in_loop else frozenset()), problems)
+    text_names = TEXT_NAMES | (TARGET_LOOP_NAMES if in_loop else frozenset())
+    notice_names = NOTICE_NAMES | (NOTICE_TARGET_LOOP_NAMES if in_loop else frozenset())
+    text = _text(doc, item, "text", path, where, text_names, problems)
+    notice = _text(doc, item, "notice", path, where, notice_names, problems)
     if len(problems) > before or when is None or text is None:
         return None
     assert isinstance(rule_id, str) and isinstance(title, str) and isinstance(order, int)
     return Rule(rule_id, title.strip(), when, text, notice, applies_to, for_each, order, line)
 
 
-def _check_id(doc: YamlDocument, rule_id: Any, path: KeyPath, problems: list[Problem], first_line_of: dict[str, int]) -> None:
+def _check_id(
+    doc: YamlDocument, rule_id: Any, path: KeyPath, problems: list[Problem], first_line_of: dict[str, int]
+) -> None:
     line = doc.line_of(path)
     if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
-        problems.append(doc.problem(path, f"mã quy tắc “{rule_id}” chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới"))
+        problems.append(
+            doc.problem(path, f"mã quy tắc “{rule_id}” chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới")
+        )
     elif rule_id in first_line_of:
-        problems.append(doc.problem(path, f"mã quy tắc “{rule_id}” bị trùng (đã dùng ở dòng {first_line_of[rule_id]})"))
+        problems.append(
+            doc.problem(path, f"mã quy tắc “{rule_id}” bị trùng (đã dùng ở dòng {first_line_of[rule_id]})")
+        )
     else:
         first_line_of[rule_id] = line
 
 
-def _applies_to(doc: YamlDocument, value: Any, path: KeyPath, where: str, problems: list[Problem]) -> tuple[UnitKind, ...]:
+def _applies_to(
+    doc: YamlDocument, value: Any, path: KeyPath, where: str, problems: list[Problem]
+) -> tuple[UnitKind, ...]:
     kinds = [k.value for k in UnitKind]
     if not isinstance(value, list) or not value:
-        problems.append(doc.problem(path, f"{where}: “applies_to” là danh sách loại đơn vị, ví dụ [{', '.join(kinds)}]"))
+        problems.append(
+            doc.problem(path, f"{where}: “applies_to” là danh sách loại đơn vị, ví dụ [{', '.join(kinds)}]")
+        )
         return ()
     result: list[UnitKind] = []
     for index, kind in enumerate(value):
@@ -188,13 +219,22 @@ def _applies_to(doc: YamlDocument, value: Any, path: KeyPath, where: str, proble
             result.append(UnitKind(kind))
         else:
             problems.append(
-                doc.problem(path + (index,), f"{where}: loại đơn vị “{kind}” không có{suggestion(str(kind), kinds)}; dùng: {', '.join(kinds)}")
+                doc.problem(
+                    path + (index,),
+                    f"{where}: loại đơn vị “{kind}” không có{suggestion(str(kind), kinds)}; dùng: {', '.join(kinds)}",
+                )
             )
     return tuple(result)
 
 
 def _text(
-    doc: YamlDocument, item: dict[Any, Any], key: str, path: KeyPath, where: str, allowed: frozenset[str], problems: list[Problem]
+    doc: YamlDocument,
+    item: dict[Any, Any],
+    key: str,
+    path: KeyPath,
+    where: str,
+    allowed: frozenset[str],
+    problems: list[Problem],
 ) -> RuleText | None:
     if key not in item:
         return None

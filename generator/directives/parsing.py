@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from generator.common.errors import Problem
 from generator.common.yamlfile import KeyPath, YamlDocument
 from generator.directives.conditions import (
     OPERATORS,
@@ -28,7 +29,6 @@ from generator.directives.conditions import (
     Scope,
 )
 from generator.directives.figures import FIGURES, Figure, FigureType
-from generator.common.errors import Problem
 
 # Each form: its own key, and the other keys it accepts.
 FORMS: dict[str, frozenset[str]] = {
@@ -62,20 +62,26 @@ class ConditionParser:
         """The condition at `path` of the document, or None after recording problems."""
         line = self.doc.line_of(path)
         if not isinstance(data, dict) or not data:
-            return self._fail(path, f"{where}: điều kiện phải là một bảng khóa (ví dụ {{figure: total, op: \"<\", value: 50}})")
+            self._fail(
+                path, f"{where}: điều kiện phải là một bảng khóa (ví dụ {{figure: total, op: \"<\", value: 50}})"
+            )
+            return None
         forms = [key for key in data if key in FORMS]
         if not forms:
             key = next(iter(data))
-            return self._fail(
+            self._fail(
                 path + (key,),
                 f"{where}: không rõ dạng điều kiện “{key}”{suggestion(str(key), FORMS)}; "
                 f"dùng một trong: {', '.join(FORMS)}",
             )
+            return None
         if len(forms) > 1:
-            return self._fail(
+            self._fail(
                 path + (forms[1],),
-                f"{where}: một điều kiện chỉ có một dạng, ở đây có {', '.join(forms)}; gộp nhiều điều kiện bằng all hoặc any",
+                f"{where}: một điều kiện chỉ có một dạng, ở đây có {', '.join(forms)}; "
+                "gộp nhiều điều kiện bằng all hoặc any",
             )
+            return None
         form = forms[0]
         extra = [key for key in data if key not in FORMS[form]]
         for key in extra:
@@ -99,26 +105,29 @@ class ConditionParser:
             return self._misses_target(data["misses_target"], path + ("misses_target",), where, line)
         if form == "misses_any_target":
             if data[form] is not True:
-                return self._fail(path + (form,), f"{where}: “misses_any_target” chỉ nhận giá trị true (phủ định bằng not)")
+                self._fail(path + (form,), f"{where}: “misses_any_target” chỉ nhận giá trị true (phủ định bằng not)")
+                return None
             return MissesAnyTarget(line)
         if data[form] is not True:
-            return self._fail(path + (form,), f"{where}: “misses_current_target” chỉ nhận giá trị true (phủ định bằng not)")
+            self._fail(path + (form,), f"{where}: “misses_current_target” chỉ nhận giá trị true (phủ định bằng not)")
+            return None
         if not in_target_loop:
-            return self._fail(
+            self._fail(
                 path + (form,),
                 f"{where}: “misses_current_target” chỉ dùng trong quy tắc có “for_each: target”",
             )
+            return None
         return MissesCurrentTarget(line)
 
     def _fail(self, path: KeyPath, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
-        return None
 
     def _figure(self, name: Any, path: KeyPath, where: str) -> Figure | None:
         if not isinstance(name, str) or name not in FIGURES:
             close = difflib.get_close_matches(str(name), list(FIGURES), n=1, cutoff=0.6)
             hint = f" (có phải “{close[0]}”: {FIGURES[close[0]].meaning}?)" if close else ""
-            return self._fail(path, f"{where}: chỉ số “{name}” không có{hint}; danh sách chỉ số xem docs/rules.md")
+            self._fail(path, f"{where}: chỉ số “{name}” không có{hint}; danh sách chỉ số xem docs/rules.md")
+            return None
         return FIGURES[name]
 
     def _comparison(self, data: dict[Any, Any], path: KeyPath, where: str, line: int) -> Condition | None:
@@ -131,14 +140,16 @@ class ConditionParser:
         elif op not in OPERATORS:
             self._fail(
                 path + ("op",),
-                f"{where}: phép so sánh “{op}” không hợp lệ; dùng một trong {' '.join(OPERATORS)} (đặt trong ngoặc kép)",
+                f"{where}: phép so sánh “{op}” không hợp lệ; "
+                f"dùng một trong {' '.join(OPERATORS)} (đặt trong ngoặc kép)",
             )
             ok = False
         elif figure is not None and figure.type is FigureType.BOOLEAN and op not in ("==", "!="):
             self._fail(path + ("op",), f"{where}: chỉ số “{figure.name}” là đúng/sai, chỉ so sánh bằng == hoặc !=")
             ok = False
         if "value" not in data:
-            return self._fail(path, f"{where}: thiếu khóa “value”")
+            self._fail(path, f"{where}: thiếu khóa “value”")
+            return None
         value = self._value(figure, data["value"], path + ("value",), where) if figure is not None else None
         if not ok or value is None:
             return None
@@ -150,35 +161,43 @@ class ConditionParser:
         if kind is FigureType.BOOLEAN:
             if isinstance(raw, bool):
                 return raw
-            return self._fail(path, f"{where}: chỉ số “{figure.name}” cần giá trị true hoặc false, không phải “{raw}”")
+            self._fail(path, f"{where}: chỉ số “{figure.name}” cần giá trị true hoặc false, không phải “{raw}”")
+            return None
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            return self._fail(path, f"{where}: chỉ số “{figure.name}” cần một số, không phải “{raw}”")
+            self._fail(path, f"{where}: chỉ số “{figure.name}” cần một số, không phải “{raw}”")
+            return None
         if kind is FigureType.INTEGER:
             if not isinstance(raw, int):
-                return self._fail(path, f"{where}: chỉ số “{figure.name}” cần một số nguyên, không phải “{raw}”")
+                self._fail(path, f"{where}: chỉ số “{figure.name}” cần một số nguyên, không phải “{raw}”")
+                return None
             return raw
         value = Decimal(str(raw))
         if kind is FigureType.SHARE and not 0 <= value <= 1:
-            return self._fail(
+            self._fail(
                 path,
                 f"{where}: chỉ số “{figure.name}” là tỷ lệ từ 0 đến 1 (viết 0.2 cho 20%), không phải “{raw}”",
             )
+            return None
         if kind is FigureType.PERCENT and not 0 <= value <= 100:
-            return self._fail(path, f"{where}: chỉ số “{figure.name}” là phần trăm từ 0 đến 100, không phải “{raw}”")
+            self._fail(path, f"{where}: chỉ số “{figure.name}” là phần trăm từ 0 đến 100, không phải “{raw}”")
+            return None
         return value
 
     def _combination(
         self, form: str, items: Any, path: KeyPath, where: str, in_target_loop: bool, line: int
     ) -> Condition | None:
         if not isinstance(items, list) or not items:
-            return self._fail(path, f"{where}: “{form}” cần một danh sách điều kiện (mỗi dòng bắt đầu bằng “- ”)")
+            self._fail(path, f"{where}: “{form}” cần một danh sách điều kiện (mỗi dòng bắt đầu bằng “- ”)")
+            return None
         parsed = [self.parse(item, path + (i,), where, in_target_loop) for i, item in enumerate(items)]
         if any(p is None for p in parsed):
             return None
         children = tuple(p for p in parsed if p is not None)
         return AllOf(children, line) if form == "all" else AnyOf(children, line)
 
-    def _ranked(self, direction: Direction, data: dict[Any, Any], path: KeyPath, where: str, line: int) -> Condition | None:
+    def _ranked(
+        self, direction: Direction, data: dict[Any, Any], path: KeyPath, where: str, line: int
+    ) -> Condition | None:
         form = direction.value
         count = data[form]
         ok = True
@@ -198,7 +217,10 @@ class ConditionParser:
                 ok = False
         scope = data.get("scope", Scope.KIND.value)
         if scope not in {s.value for s in Scope}:
-            self._fail(path + ("scope",), f"{where}: “scope” là kind (cùng loại đơn vị) hoặc all (tất cả), không phải “{scope}”")
+            self._fail(
+                path + ("scope",),
+                f"{where}: “scope” là kind (cùng loại đơn vị) hoặc all (tất cả), không phải “{scope}”",
+            )
             ok = False
         if not ok or figure is None:
             return None
@@ -206,11 +228,14 @@ class ConditionParser:
 
     def _misses_target(self, target_id: Any, path: KeyPath, where: str, line: int) -> Condition | None:
         if not isinstance(target_id, str) or not target_id:
-            return self._fail(path, f"{where}: “misses_target” cần mã chỉ tiêu (ví dụ online_payment)")
+            self._fail(path, f"{where}: “misses_target” cần mã chỉ tiêu (ví dụ online_payment)")
+            return None
         if self.target_ids is not None and target_id not in self.target_ids:
             known = ", ".join(self.target_ids) or "(chưa cấu hình chỉ tiêu nào)"
-            return self._fail(
+            self._fail(
                 path,
-                f"{where}: chỉ tiêu “{target_id}” không có trong cấu hình{suggestion(target_id, self.target_ids)}; các chỉ tiêu: {known}",
+                f"{where}: chỉ tiêu “{target_id}” không có trong cấu hình{suggestion(target_id, self.target_ids)}; "
+                f"các chỉ tiêu: {known}",
             )
+            return None
         return MissesTarget(target_id, line)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from jinja2 import Template, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import TemplateRuntimeError
 
-from generator.common.jinja_env import text_environment
 from generator.common.errors import Problem
+from generator.common.jinja_env import text_environment
 
 # Errors a rendered snippet can raise because of its own wording or the data it meets.
 # TemplateRuntimeError covers the sandbox's SecurityError and StrictUndefined's UndefinedError;
@@ -60,26 +60,48 @@ def compile_text(
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        return None, [Problem(file, f"{where}: lỗi cú pháp Jinja trong “{key}” (dòng {exc.lineno} của đoạn): {exc.message}", row=line)]
+        message = f"{where}: lỗi cú pháp Jinja trong “{key}” (dòng {exc.lineno} của đoạn): {exc.message}"
+        return None, [Problem(file, message, row=line)]
     problems: list[Problem] = []
     names = allowed | frozenset(env.globals)
     for unknown in sorted(meta.find_undeclared_variables(tree) - names):
         problems.append(
-            Problem(file, f"{where}: “{key}” dùng biến “{unknown}” không có; dùng được: {', '.join(sorted(allowed))}", row=line)
+            Problem(
+                file,
+                f"{where}: “{key}” dùng biến “{unknown}” không có; dùng được: {', '.join(sorted(allowed))}",
+                row=line,
+            )
         )
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
-        attribute = node.attr if isinstance(node, nodes.Getattr) else _constant(node.arg)
+    for access in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        attribute = _accessed(access)
         if isinstance(attribute, str) and attribute.startswith("_"):
             problems.append(
-                Problem(file, f"{where}: “{key}” truy cập “{attribute}” là không được phép (mẫu chạy trong môi trường hạn chế)", row=line)
+                Problem(
+                    file,
+                    f"{where}: “{key}” truy cập “{attribute}” là không được phép (mẫu chạy trong môi trường hạn chế)",
+                    row=line,
+                )
             )
-    for node in tree.find_all(_FORBIDDEN_NODES):
+    for forbidden in tree.find_all(_FORBIDDEN_NODES):
         problems.append(
-            Problem(file, f"{where}: “{key}” không được dùng include, import hoặc extends (dòng {node.lineno} của đoạn)", row=line)
+            Problem(
+                file,
+                f"{where}: “{key}” không được dùng include, import hoặc extends (dòng {forbidden.lineno} của đoạn)",
+                row=line,
+            )
         )
     if problems:
         return None, problems
     return RuleText(key, source, line, env.from_string(tree)), []
+
+
+def _accessed(node: nodes.Node) -> object:
+    """What a Getattr or Getitem node reads: the attribute name, or the constant subscript (None if not constant)."""
+    if isinstance(node, nodes.Getattr):
+        return node.attr
+    if isinstance(node, nodes.Getitem):
+        return _constant(node.arg)
+    return None
 
 
 def _constant(node: nodes.Node) -> object:

@@ -49,10 +49,6 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

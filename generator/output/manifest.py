@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from generator.output.files import sha256_file, write_atomic
 from generator.content import TemplateInfo
+from generator.output.files import write_atomic
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Manifest:
     failures: tuple[FailureRecord, ...] = ()
     options: dict[str, object] = field(default_factory=dict)
     run: dict[str, object] = field(default_factory=dict)  # how the run went: time, workers, memory
-    generated_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -84,7 +84,8 @@ def keep_other_documents(manifest: Manifest, folder: Path) -> Manifest:
             return manifest
         mine = {(d.kind, d.unit_code) for d in manifest.documents}
         kept = tuple(
-            DocumentRecord(d["kind"], d["unit_code"], tuple(FileRecord(**f) for f in d["files"]), d.get("skipped", False))
+            DocumentRecord(d["kind"], d["unit_code"], tuple(FileRecord(**f) for f in d["files"]),
+                           d.get("skipped", False))
             for d in earlier["documents"] if (d["kind"], d["unit_code"]) not in mine
         )
         failures = tuple(FailureRecord(**f) for f in earlier.get("failures", ())
@@ -95,7 +96,3 @@ def keep_other_documents(manifest: Manifest, folder: Path) -> Manifest:
         return manifest  # no earlier manifest, or one we cannot trust: describe this run only
     return replace(manifest, documents=manifest.documents + kept, failures=manifest.failures + failures,
                    templates=manifest.templates + templates)
-
-
-def file_record(folder: Path, path: Path, fmt: str) -> FileRecord:
-    return FileRecord(path.relative_to(folder).as_posix(), fmt, sha256_file(path), path.stat().st_size)

@@ -11,9 +11,9 @@ import io
 import docx
 from docx.oxml.parser import parse_xml
 
+from generator.common.layout import Layout
 from generator.content import Document
 from generator.render import docx_styles as st
-from generator.common.layout import Layout
 from generator.render.base import Renderer
 from generator.render.docx_body import annex_xml, blocks_xml
 from generator.render.docx_front import header_block, recipients_block, signature_block

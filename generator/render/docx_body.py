@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from generator.content import Annex, Block, Cell, Paragraph, Table
 from generator.common.errors import RenderError
+from generator.content import Annex, Block, Cell, Paragraph, Table
 from generator.render import docx_styles as st
 from generator.render.docx_xml import cell, jc, paragraph, row, run, table
 

@@ -7,9 +7,9 @@ bottom borders of short empty paragraphs whose indents are computed from the mea
 
 from __future__ import annotations
 
+from generator.common.layout import Layout
 from generator.content import Document, Header
 from generator.render import docx_styles as st
-from generator.common.layout import Layout
 from generator.render.docx_metrics import text_width_pt
 from generator.render.docx_xml import TWIPS_PER_PT, cell, cm, paragraph, row, run, table
 

@@ -20,8 +20,6 @@ _FONT_FILES = {False: "LiberationSerif-Regular.ttf", True: "LiberationSerif-Bold
 # Average advance of Times New Roman text in em, used when no metric-compatible font is installed.
 _FALLBACK_EM = {False: 0.47, True: 0.52}
 
-PT_PER_CM = 72 / 2.54
-
 
 @lru_cache(maxsize=2)
 def _advances(bold: bool) -> tuple[dict[int, float], float] | None:
@@ -33,7 +31,7 @@ def _advances(bold: bool) -> tuple[dict[int, float], float] | None:
     else:
         return None
     try:
-        from fontTools.ttLib import TTFont
+        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fontTools ships no type hints
     except ImportError:  # fontTools comes with WeasyPrint; the fallback keeps DOCX alone working.
         return None
     font = TTFont(str(path), lazy=True)

@@ -17,8 +17,8 @@ from docx.oxml.parser import parse_xml
 from docx.parts.document import DocumentPart
 from docx.parts.hdrftr import HeaderPart
 
-from generator.render import docx_styles as st
 from generator.common.layout import Layout
+from generator.render import docx_styles as st
 from generator.render.docx_xml import NSDECL, field_run, mm, paragraph, run
 
 A4_SHORT_MM = 210

@@ -11,6 +11,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypedDict
 
 from generator.common.layout import Layout
 from generator.render.docx_xml import NSDECL, cm, esc, half_points
@@ -97,13 +98,6 @@ DRAFT_MARK = "CV Draft Mark"  # character style
 TABLE = "CV Table"  # table style, single borders
 LAYOUT_TABLE = "CV Layout Table"  # table style, no borders (header and signature blocks)
 
-PARAGRAPH_STYLES = (
-    BODY, PARENT_BODY, HEADER_BODY, HEADER_RULE, MOTTO_COUNTRY, MOTTO, NUMBER, SUBJECT, DATE,
-    RECIPIENTS, TABLE_CAPTION, TABLE_TEXT, TABLE_TEXT_DENSE, SIGNER, SIGNER_NAME, COPIES_LABEL,
-    COPIES, ANNEX_HEADING, ANNEX_TITLE, ANNEX_SUBTITLE, PAGE_HEADER, SECTION_END,
-)
-
-
 def _rpr(font: str, size: float | None = None, *, bold: bool = False, italic: bool = False,
          caps: bool = False, color: str | None = None) -> str:
     """Run properties of a style: the font in every script slot and Vietnamese language, always."""
@@ -120,6 +114,13 @@ def _rpr(font: str, size: float | None = None, *, bold: bool = False, italic: bo
         parts.append(f'<w:sz w:val="{half_points(size)}"/><w:szCs w:val="{half_points(size)}"/>')
     parts.append('<w:lang w:val="vi-VN" w:eastAsia="vi-VN" w:bidi="ar-SA"/>')
     return f"<w:rPr>{''.join(parts)}</w:rPr>"
+
+
+class _SharedPPr(TypedDict, total=False):
+    """Paragraph properties shared by several styles, spread into `_ppr` with `**`."""
+
+    align: str
+    line: float
 
 
 def _ppr(*, align: str = "left", before: float = 0, after: float = 0, line: float = 1.0,
@@ -177,8 +178,8 @@ def styles_xml(layout: Layout) -> str:
     """word/styles.xml: document defaults plus every CV style, nothing else."""
     f = layout.font_family
     s = StyleSizes.from_layout(layout)
-    single = dict(line=1.0)
-    centre = dict(align="center", **single)
+    single: _SharedPPr = {"line": 1.0}
+    centre: _SharedPPr = {"align": "center", **single}
     styles = [
         _paragraph_style("Normal", _ppr(**single), _rpr(f, s.body), default=True),
         _paragraph_style(BODY, _ppr(align="both", after=layout.space_after_pt, line=layout.line_spacing,

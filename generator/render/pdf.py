@@ -35,7 +35,8 @@ from generator.render.base import Renderer
 from generator.render.weasyprint_tuning import import_weasyprint, lean_html_class
 
 weasyprint = import_weasyprint()
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402  (after the tuned import above)
+from weasyprint import CSS  # noqa: E402  (after the tuned import above)
+from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 HTML_TEMPLATE = "document.html.j2"
@@ -54,7 +55,7 @@ class RefusedURL(ValueError):
     """A resource outside templates/render was requested; the renderer never fetches it."""
 
 
-class LocalOnlyFetcher(URLFetcher):
+class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped: URLFetcher is Any
     """Serves file: URLs under one directory and refuses everything else (network included).
 
     Refusals are fatal (fail_on_errors): a document that would need a resource it may not have
@@ -116,20 +117,20 @@ def stylesheet_text(layout: Layout) -> str:
     )
 
 
-def _parsed_css(**source: str) -> weasyprint.CSS:
-    return weasyprint.CSS(
+def _parsed_css(**source: str) -> CSS:
+    return CSS(
         **source, base_url=str(RENDER_ASSETS_DIR), url_fetcher=_FETCHER, font_config=_FONT_CONFIG
     )
 
 
 @lru_cache(maxsize=8)
-def _stylesheet(layout: Layout) -> weasyprint.CSS:
+def _stylesheet(layout: Layout) -> CSS:
     """The parsed stylesheet for one Layout (Layout is frozen, hence hashable)."""
     return _parsed_css(string=stylesheet_text(layout))
 
 
 @lru_cache(maxsize=1)
-def _user_agent_stylesheet() -> weasyprint.CSS:
+def _user_agent_stylesheet() -> CSS:
     return _parsed_css(string=(RENDER_ASSETS_DIR / USER_AGENT_CSS).read_text(encoding="utf-8"))
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from generator.common import formatting
 from generator.common.errors import TemplateError, UsageError
-from generator.review.check import check_template, require_clean
 from generator.content import TemplateInfo, load_template_info
+from generator.review.check import check_template, require_clean
 
 APPROVAL_KEYS = ("status", "approved_by", "approved_on", "approved_sha256")
 

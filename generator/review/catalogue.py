@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -90,17 +90,21 @@ def type_ref(annotation: Any) -> TypeRef:
         args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
         return TypeRef("sequence", item=type_ref(args[0]) if args else ANY)
     if origin in (dict, Mapping):
-        args = typing.get_args(annotation)
-        return TypeRef("mapping", item=type_ref(args[1]) if len(args) == 2 else ANY)
+        key_value = typing.get_args(annotation)
+        return TypeRef("mapping", item=type_ref(key_value[1]) if len(key_value) == 2 else ANY)
     if isinstance(annotation, type):
-        if issubclass(annotation, enum.Enum) or dataclasses.is_dataclass(annotation) or issubclass(annotation, BaseModel):
+        if (
+            issubclass(annotation, enum.Enum)
+            or dataclasses.is_dataclass(annotation)
+            or issubclass(annotation, BaseModel)
+        ):
             return TypeRef("object", annotation)
         if issubclass(annotation, SCALARS):
             return TypeRef("scalar", annotation)
     return ANY
 
 
-@lru_cache(maxsize=None)
+@cache
 def members(cls: type) -> Mapping[str, Member]:
     """The attributes of `cls` a template may use, in declaration order, properties after fields."""
     found: dict[str, Member] = {}
@@ -229,7 +233,7 @@ def entries(root: Mapping[str, Member]) -> tuple[Entry, ...]:
     def visit(path: str, member: Member) -> None:
         t = member.type
         target = _object_of(t)
-        first = canonical.get(target.cls) if target is not None else None
+        first = canonical.get(target.cls) if target is not None and target.cls is not None else None
         same = first if first is not None and first != path else None
         result.append(Entry(path, type_text(t), member.meaning, member.example, same))
         if target is None or same is not None:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from generator.directives import load_rules
 from generator.common.errors import ConfigError, Problem, TemplateError
-from generator.review.catalogue import context_root
 from generator.content import TemplateInfo
+from generator.directives import load_rules
+from generator.review.catalogue import context_root
 from generator.review.scope import Resolver, root_scope
 from generator.review.sources import macro_names, parse_file, shown_path
 from generator.review.walker import Walker

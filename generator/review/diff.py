@@ -236,7 +236,7 @@ def report(diffs: Sequence[FileDiff], context: int = 0) -> tuple[Line, ...]:
 
 def summary(diffs: Sequence[FileDiff]) -> str:
     """"Tổng cộng: N đoạn thay đổi, M đoạn thêm, K đoạn bỏ." (and the source lines compared raw, if any)."""
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for file_diff in diffs:
         for change in file_diff.changed:
             counts[change.kind] += 1

@@ -53,8 +53,10 @@ def value_label(expr: nodes.Node, scope: Scope) -> str:
         return f"{value_label(expr.expr1, scope)} nếu {condition(expr.test, scope)}{otherwise}"
     if isinstance(expr, nodes.Concat):
         return " ".join(value_label(n, scope) for n in expr.nodes)
-    if isinstance(expr, nodes.List) and all(isinstance(i, nodes.Const) for i in expr.items):
-        return "danh sách “" + ", ".join(str(i.value) for i in expr.items) + "”"  # type: ignore[attr-defined]
+    if isinstance(expr, nodes.List):
+        constants = [i for i in expr.items if isinstance(i, nodes.Const)]
+        if len(constants) == len(expr.items):
+            return "danh sách “" + ", ".join(str(c.value) for c in constants) + "”"
     if isinstance(expr, nodes.Neg):
         return f"âm {value_label(expr.node, scope)}"
     return "giá trị tính từ mẫu"
@@ -76,16 +78,18 @@ def _path_label(expr: nodes.Expr, scope: Scope) -> str:
 
 
 def _item_label(expr: nodes.Getitem, scope: Scope) -> str:
-    base = expr.node
+    base: nodes.Node = expr.node
     if isinstance(base, nodes.Name):
         binding = scope.lookup(base.name)
         if binding is not None and binding.origin == "set" and binding.expr is not None:
             base = binding.expr
     if isinstance(base, nodes.Const) and isinstance(base.value, str):
         return f"ký hiệu thứ tự ({', '.join(base.value[:3])}, …)"
-    if isinstance(base, nodes.List) and all(isinstance(i, nodes.Const) for i in base.items):
-        shown = ", ".join(str(i.value) for i in base.items[:3])  # type: ignore[attr-defined]
-        return f"ký hiệu thứ tự ({shown}, …)"
+    if isinstance(base, nodes.List):
+        constants = [i for i in base.items if isinstance(i, nodes.Const)]
+        if len(constants) == len(base.items):
+            shown = ", ".join(str(c.value) for c in constants[:3])
+            return f"ký hiệu thứ tự ({shown}, …)"
     return f"mục tương ứng của {value_label(expr.node, scope)}"
 
 

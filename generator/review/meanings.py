@@ -28,7 +28,8 @@ MEANINGS: dict[str, tuple[str, str]] = {
     "AuthorityAnalysis.source": ("Tên nguồn số liệu", "Cổng Dịch vụ công quốc gia"),
     "AuthorityAnalysis.source_url": ("Địa chỉ trang nguồn số liệu", "https://dichvucong.gov.vn"),
     # UnitAnalysis: one department, district or commune
-    "UnitAnalysis.unit": ("Số liệu gốc của đơn vị (điểm từng nhóm, số hồ sơ, các tỷ lệ)", "Sở Tư pháp: 9,92; 11,72; ..."),
+    "UnitAnalysis.unit": ("Số liệu gốc của đơn vị (điểm từng nhóm, số hồ sơ, các tỷ lệ)",
+                          "Sở Tư pháp: 9,92; 11,72; ..."),
     "UnitAnalysis.total": ("Tổng điểm của đơn vị (trống khi chưa đủ số liệu)", "66,90"),
     "UnitAnalysis.rank": ("Thứ hạng của đơn vị trong các đơn vị cùng loại (trống khi không được xếp hạng)", "15"),
     "UnitAnalysis.ranked_count": ("Số đơn vị cùng loại được xếp hạng", "21"),

@@ -15,12 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.content import Paragraph
-from generator.directives import describe_rule, load_rules
-from generator.directives import RuleSet
 from generator.common.errors import ConfigError
+from generator.content import Paragraph, TemplateInfo
+from generator.directives import RuleSet, describe_rule, load_rules
 from generator.review.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, context_root
-from generator.content import TemplateInfo
 from generator.review.walker import MacroTypes
 from generator.review.wording import Wording, snippet_wording, wording_from_source
 

@@ -118,7 +118,7 @@ def path_of(expr: nodes.Node) -> str | None:
 def chains(expr: nodes.Node) -> Iterator[nodes.Expr]:
     """The maximal dotted names inside an expression (`r.target.label`, `loop.index0`), in order."""
     if isinstance(expr, (nodes.Name, nodes.Getattr)) and path_of(expr) is not None:
-        yield expr  # type: ignore[misc]
+        yield expr
         return
     for child in expr.iter_child_nodes():
         yield from chains(child)
@@ -149,7 +149,8 @@ class Resolver:
     def resolve(self, expr: nodes.Node, scope: Scope) -> Resolved:
         method = getattr(self, f"_{type(expr).__name__.lower()}", None)
         if method is not None:
-            return method(expr, scope)
+            resolved: Resolved = method(expr, scope)
+            return resolved
         for child in expr.iter_child_nodes():
             if isinstance(child, nodes.Expr):
                 self.resolve(child, scope)

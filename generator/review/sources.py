@@ -10,8 +10,9 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from generator.common.jinja_env import build_environment
 from generator.common.errors import Problem
+from generator.common.jinja_env import build_environment
+
 
 @dataclass(frozen=True)
 class Parsed:
@@ -83,6 +84,7 @@ def imports_of(tree: nodes.Template) -> tuple[str, ...]:
     """Names of the files a template imports (`{% import "common/phrases.xml.j2" as phrases %}`)."""
     found = []
     for node in tree.find_all((nodes.Import, nodes.FromImport)):
-        if isinstance(node.template, nodes.Const):
+        # find_all types its result as their common base (Stmt); the first check narrows it back.
+        if isinstance(node, (nodes.Import, nodes.FromImport)) and isinstance(node.template, nodes.Const):
             found.append(str(node.template.value))
     return tuple(found)

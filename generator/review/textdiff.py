@@ -102,7 +102,8 @@ def word_diff(old: str, new: str) -> tuple[ChangedLine, ...]:
         indices = by_line[number]
         if not any(i in added or i in removed_before for i in indices):
             continue
-        changed.append(ChangedLine(number, _pieces(new, new_matches, indices, added, removed_before, line_starts, number)))
+        pieces = _pieces(new, new_matches, indices, added, removed_before, line_starts, number)
+        changed.append(ChangedLine(number, pieces))
     return tuple(changed)
 
 

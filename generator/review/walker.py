@@ -25,7 +25,7 @@ class Listener:
 
     def text(self, data: str) -> None: ...
     def value(self, expr: nodes.Expr, scope: Scope) -> None: ...
-    def branch(self, kind: str, test: nodes.Expr | None, scope: Scope) -> None: ...  # if, elif, else, empty
+    def branch(self, kind: str, test: nodes.Node | None, scope: Scope) -> None: ...  # if, elif, else, empty
     def end_branches(self) -> None: ...
     def loop_start(self, loop: nodes.For, scope: Scope) -> None: ...
     def loop_end(self) -> None: ...
@@ -77,7 +77,7 @@ class Walker:
         for node in statements:
             self.statement(node, scope)
 
-    def expression(self, expr: nodes.Expr, scope: Scope) -> Resolved:
+    def expression(self, expr: nodes.Node, scope: Scope) -> Resolved:
         resolved = self.resolver.resolve(expr, scope)
         quiet = Resolver()
         for chain in chains(expr):

@@ -20,9 +20,8 @@ from pathlib import Path
 from jinja2 import nodes
 
 from generator.common.jinja_env import text_environment
-from generator.content import YES
+from generator.content import YES, Align, Paragraph, Span
 from generator.content import merge_spans as merge
-from generator.content import Align, Paragraph, Span
 from generator.review.catalogue import Member
 from generator.review.explain import condition, loop_phrase, value_label
 from generator.review.scope import Resolver, Scope, root_scope
@@ -175,7 +174,7 @@ class _Builder(Listener):
         else:
             self._add(span)
 
-    def branch(self, kind: str, test: nodes.Expr | None, scope: Scope) -> None:
+    def branch(self, kind: str, test: nodes.Node | None, scope: Scope) -> None:
         if test is not None:
             self.line = test.lineno
         phrase = ""

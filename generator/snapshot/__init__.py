@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from generator.snapshot.history import History, load_history
 from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
-from generator.snapshot.model import GROUPS, Group, Period, RATE_FIELDS, Snapshot, SnapshotMeta, UnitKind, UnitResult
+from generator.snapshot.model import GROUPS, RATE_FIELDS, Group, Period, Snapshot, SnapshotMeta, UnitKind, UnitResult
 
 __all__ = [
     "GROUPS",
+    "RATE_FIELDS",
+    "SNAPSHOT_SUFFIXES",
     "Group",
     "History",
     "Period",
-    "RATE_FIELDS",
-    "SNAPSHOT_SUFFIXES",
     "Snapshot",
     "SnapshotMeta",
     "UnitKind",

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.common.errors import SnapshotError
+from generator.common.textfold import fold
 from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
 from generator.snapshot.model import Period, Snapshot, SnapshotMeta
 from generator.snapshot.sidecar import is_sidecar
-from generator.snapshot.text import fold
 
 MONTHS_BACK = 2
 

@@ -126,7 +126,8 @@ class UnitResult:
         """One of RATE_FIELDS by name."""
         if name not in RATE_FIELDS:
             raise KeyError(name)
-        return getattr(self, name)
+        value: Decimal | None = getattr(self, name)
+        return value
 
 
 @dataclass(frozen=True)

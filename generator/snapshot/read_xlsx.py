@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import openpyxl
 
+from generator.common.textfold import fold
 from generator.snapshot.raw import Findings, RawMeta, RawSnapshot, RawUnits
 from generator.snapshot.tables import (
     MetaEntry,
@@ -17,7 +18,6 @@ from generator.snapshot.tables import (
     record_from_row,
     row_has_data,
 )
-from generator.snapshot.text import fold
 from generator.snapshot.values import is_blank
 
 META_SHEET = "meta"
@@ -38,7 +38,7 @@ def _guarded(action: Callable[[], _T]) -> _T:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # e.g. "Data Validation extension is not supported"
             return action()
-    except Exception as exc:  # noqa: BLE001 - see above
+    except Exception as exc:
         raise _Damaged(type(exc).__name__) from exc
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.common.yamlfile import load_yaml
 from generator.common.errors import ConfigError
+from generator.common.yamlfile import load_yaml
 from generator.snapshot.raw import Findings, RawMeta
 from generator.snapshot.read_json import NOT_PARSED, describe_json, parse_json, read_meta_object
 from generator.snapshot.tables import MetaEntry, collect_meta
@@ -77,7 +77,7 @@ def _read_yaml_sidecar(sidecar: Path, findings: Findings) -> RawMeta | None:
         if not exc.problems:
             findings.error(file, exc.message)
         return None
-    except Exception as exc:  # noqa: BLE001 - the YAML library may raise more than YAMLError
+    except Exception as exc:
         findings.error(file, f"tệp meta không đúng cú pháp YAML ({type(exc).__name__})")
         return None
     data = document.data

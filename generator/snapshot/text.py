@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from generator.common.textfold import fold  # noqa: F401 - re-exported for the readers
+from generator.common.textfold import fold
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
