@@ -1,0 +1,115 @@
+"""The conductor: one flow for every build, prepare → Document → each renderer → atomic write → manifest.
+
+`generate` is one job (the dispatch); `batch` (generator.build.batch) is many jobs on the same
+`write_document`. The CLI and the web page only gather options and report what came back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.build.documents import dispatch_document, notice_document
+from generator.build.inputs import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, Prepared, prepare
+from generator.content import Document
+from generator.content import require_usable
+from generator.content import TemplateInfo, find_template
+from generator.output import write_atomic
+from generator.output import dispatch_stem, run_folder
+from generator.output import DocumentRecord, FileRecord, Manifest, TemplateRecord, keep_other_documents
+from generator.render import REGISTRY, Renderer, renderer_for
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What a person asks for: the snapshot, where results go, and how documents are issued."""
+
+    snapshot: Path
+    out: Path = Path("output")
+    formats: tuple[str, ...] = ("docx", "pdf")
+    number: str | None = None
+    issue_date: date | None = None
+    history: Path | None = None
+    profile: Path | None = None
+    official: bool = False
+
+    def options(self) -> dict[str, object]:
+        """The options as the manifest records them."""
+        return {"number": self.number, "date": self.issue_date.isoformat() if self.issue_date else None,
+                "formats": list(self.formats), "official": self.official}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to make: the dispatch (unit_code None) or one unit's notice."""
+
+    kind: str  # the template id
+    unit_code: str | None
+    stem: str  # path without suffix, relative to the run folder
+
+
+@dataclass(frozen=True)
+class GenerateResult:
+    folder: Path
+    files: tuple[Path, ...]
+    manifest: Path
+    warnings: tuple[str, ...]
+    draft: bool  # made from a template or rule file that is not approved as it is now
+
+
+def make_renderers(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, Renderer]:
+    layout = prepared.profile.to_layout()
+    return {fmt: renderer_for(fmt, layout) for fmt in formats}
+
+
+def make_document(prepared: Prepared, template: TemplateInfo, job: Job, number: str | None,
+                  issue_date: date | None) -> Document:
+    if job.unit_code is None:
+        return dispatch_document(prepared, template, number, issue_date)
+    return notice_document(prepared, template, job.unit_code, number, issue_date)
+
+
+def write_document(document: Document, renderers: Mapping[str, Renderer], folder: Path,
+                   stem: str) -> tuple[FileRecord, ...]:
+    """Render every format in memory first (all or nothing), then write each file atomically."""
+    rendered = {fmt: renderer.render(document) for fmt, renderer in renderers.items()}
+    records = []
+    for fmt, data in rendered.items():
+        relative = f"{stem}.{REGISTRY[fmt].suffix}"
+        write_atomic(folder / relative, data)
+        records.append(FileRecord(relative, fmt, hashlib.sha256(data).hexdigest(), len(data)))
+    return tuple(records)
+
+
+def build_templates(prepared: Prepared, official: bool, *, notices: bool) -> tuple[TemplateInfo, ...]:
+    """The templates a build uses (dispatch, [notice,] rules); with `official`, only approved ones."""
+    ids = (DISPATCH_TEMPLATE, NOTICE_TEMPLATE) if notices else (DISPATCH_TEMPLATE,)
+    templates = (*(find_template(i) for i in ids), prepared.rules)
+    require_usable(templates, official)
+    return templates
+
+
+def generate(request: BuildRequest) -> GenerateResult:
+    """The authority's dispatch in every requested format, and the run folder's manifest."""
+    prepared = prepare(request.snapshot, request.history, request.profile)
+    templates = build_templates(prepared, request.official, notices=False)
+    dispatch = templates[0]
+    period = prepared.snapshot.meta.period
+    folder = run_folder(request.out, prepared.profile.id, period)
+    job = Job(dispatch.id, None, dispatch_stem(period))
+    document = make_document(prepared, dispatch, job, request.number, request.issue_date)
+    files = write_document(document, make_renderers(prepared, request.formats), folder, job.stem)
+    manifest = Manifest(
+        snapshot_path=str(prepared.snapshot.path),
+        snapshot_sha256=prepared.snapshot.sha256,
+        profile_id=prepared.profile.id,
+        templates=tuple(TemplateRecord.of(t) for t in templates),
+        documents=(DocumentRecord(dispatch.id, None, files),),
+        options=request.options(),
+    )
+    manifest_path = keep_other_documents(manifest, folder).write(folder)
+    return GenerateResult(folder, tuple(folder / f.path for f in files), manifest_path, prepared.warnings,
+                          any(t.is_draft for t in templates))
