@@ -23,16 +23,28 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from generator.build.conductor import (BuildRequest, Job, build_templates, make_document, make_renderers,
-                                      write_document)
+from generator.build.conductor import BuildRequest, Job, build_templates, make_document, make_renderers, write_document
 from generator.build.inputs import Prepared, prepare
 from generator.common.errors import CongvanError, UsageError
 from generator.common.resources import package_path
 from generator.content import TemplateInfo
-from generator.output import (TEMPORARY_SUFFIX, atomic_target, make_folder, remove_stale_temporaries,
-                                    sha256_file, write_atomic)
-from generator.output import dispatch_stem, notice_stem, notice_stems, run_folder
-from generator.output import DocumentRecord, FailureRecord, FileRecord, Manifest, TemplateRecord
+from generator.output import (
+    TEMPORARY_SUFFIX,
+    DocumentRecord,
+    FailureRecord,
+    FileRecord,
+    Manifest,
+    TemplateRecord,
+    atomic_target,
+    dispatch_stem,
+    make_folder,
+    notice_stem,
+    notice_stems,
+    remove_stale_temporaries,
+    run_folder,
+    sha256_file,
+    write_atomic,
+)
 from generator.render import Renderer
 
 STATE_DIR = ".state"
@@ -152,8 +164,9 @@ def run_job(job: Job) -> JobResult:
         failure = None
     except CongvanError as error:
         record, failure = None, FailureRecord(job.kind, job.unit_code, " ".join(error.lines()))
-    except Exception as error:  # noqa: BLE001 - one unit's bug must not stop the others
-        record, failure = None, FailureRecord(job.kind, job.unit_code, f"lỗi ngoài dự kiến: {type(error).__name__}: {error}")
+    except Exception as error:  # one unit's bug must not stop the others
+        message = f"lỗi ngoài dự kiến: {type(error).__name__}: {error}"
+        record, failure = None, FailureRecord(job.kind, job.unit_code, message)
     gc.collect()  # python-docx objects form reference cycles; keep worker memory flat
     return JobResult(job, record, failure, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, _current_rss_kib(),
                      os.getpid(), time.perf_counter() - started)
@@ -381,7 +394,8 @@ def _unit_codes(units: tuple[str, ...] | None, prepared: Prepared) -> tuple[str,
 def _zip(folder: Path, manifest: Manifest) -> Path:
     """All listed files plus the manifest, written atomically beside the folder."""
     target = folder.with_name(f"{folder.name}.zip")
-    with atomic_target(target) as temporary, zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with atomic_target(target) as temporary, \
+            zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for record in manifest.documents:
             for f in record.files:
                 archive.write(folder / f.path, f.path)

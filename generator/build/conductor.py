@@ -14,12 +14,17 @@ from pathlib import Path
 
 from generator.build.documents import dispatch_document, notice_document
 from generator.build.inputs import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, Prepared, prepare
-from generator.content import Document
-from generator.content import require_usable
-from generator.content import TemplateInfo, find_template
-from generator.output import write_atomic
-from generator.output import dispatch_stem, run_folder
-from generator.output import DocumentRecord, FileRecord, Manifest, TemplateRecord, keep_other_documents
+from generator.content import Document, TemplateInfo, find_template, require_usable
+from generator.output import (
+    DocumentRecord,
+    FileRecord,
+    Manifest,
+    TemplateRecord,
+    dispatch_stem,
+    keep_other_documents,
+    run_folder,
+    write_atomic,
+)
 from generator.render import REGISTRY, Renderer, renderer_for
 
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from generator.build.inputs import Prepared
-from generator.content import build_document, issue_info
-from generator.content import DirectiveView, DispatchContext, NoticeContext, target_results
-from generator.content import Document
-from generator.content import TemplateInfo
+from generator.content import (
+    DirectiveView,
+    DispatchContext,
+    Document,
+    NoticeContext,
+    TemplateInfo,
+    build_document,
+    issue_info,
+    target_results,
+)
 from generator.directives import Directive, directives_for_unit
 from generator.snapshot import GROUPS, Period
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.analysis import analyse
-from generator.analysis import Analysis
+from generator.analysis import Analysis, analyse
 from generator.config import Profile, find_profile, load_profile
-from generator.directives import Directive, evaluate, load_rules
-from generator.snapshot import load_history, load_snapshot
-from generator.snapshot import Snapshot
 from generator.content import TemplateInfo, find_template
+from generator.directives import Directive, evaluate, load_rules
+from generator.snapshot import Snapshot, load_history, load_snapshot
 
 DISPATCH_TEMPLATE = "monthly_dispatch"
 NOTICE_TEMPLATE = "unit_notice"
