@@ -82,7 +82,7 @@ def test_unreadable_files_are_skipped_with_a_warning(tmp_path: Path) -> None:
     assert history.periods == (Period(2024, 6),)
     assert len(history.warnings) == 1
     assert history.warnings[0].startswith(
-        f'Bỏ qua tệp "{tmp_path / "broken.xlsx"}" khi tìm số liệu các tháng trước: '
+        f'Bỏ qua tệp "{tmp_path / "broken.xlsx"}" khi tìm số liệu các kỳ trước: '
     )
 
 

@@ -12,7 +12,7 @@ import yaml
 from snapshot_samples import UNIT_HEADER, UNIT_ROWS, meta_values, write_csv, write_json, write_xlsx
 
 from generator.common.errors import Problem, SnapshotError
-from generator.snapshot import load_snapshot
+from generator.snapshot import Period, load_snapshot
 
 COLUMN = {key: chr(ord("A") + i) for i, key in enumerate(UNIT_HEADER)}
 
@@ -435,12 +435,34 @@ def test_empty_group_cell_is_valid(tmp_path: Path) -> None:
 # --- meta values -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("period", ["2024-13", "2024/07", "July", "07/2024", "2024-00", "1899-12"])
-def test_period_not_a_month(tmp_path: Path, period: str) -> None:
-    """A period that is not `YYYY-MM` is refused at its meta cell."""
+@pytest.mark.parametrize("period", ["2024-13", "2024/07", "July", "07/2024", "2024-00", "1899-12",
+                                    "2026-Q5", "2026-Q0", "2026-Q", "Q3/2026", "2026-3Q", "26", "1899"])
+def test_period_not_a_period(tmp_path: Path, period: str) -> None:
+    """A period that is not `YYYY-MM`, `YYYY-Qn` or `YYYY` is refused at its meta cell."""
     path = write_xlsx(tmp_path / "s.xlsx", meta_values(period=period))
     assert problems_of(path) == [
-        f'{path}[meta]:3:B: Kỳ đánh giá = "{period}" không phải là một tháng dạng YYYY-MM (ví dụ 2024-07)'
+        f'{path}[meta]:3:B: Kỳ đánh giá = "{period}" không phải là tháng YYYY-MM, quý YYYY-Qn hay năm YYYY '
+        "(ví dụ 2024-07, 2026-Q3, 2026)"
+    ]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("2026-Q3", Period(2026, quarter=3)), ("2026-q1", Period(2026, quarter=1)), ("2026", Period(2026)),
+    (2026, Period(2026)), (2026.0, Period(2026)), ("2024-7", Period(2024, 7)),
+])
+def test_period_quarter_and_year(tmp_path: Path, cell: object, expected: Period) -> None:
+    """A quarter or a year is a period too; a whole-number cell (Excel typed 2026) is a year."""
+    cutoff = f"{expected.end.year + (expected.end.month == 12)}-{expected.end.month % 12 + 1:02d}-05T10:00:00+07:00"
+    path = write_xlsx(tmp_path / "s.xlsx", meta_values(period=cell, cutoff=cutoff))
+    assert load_snapshot(path).meta.period == expected
+
+
+def test_cutoff_before_a_quarter_is_refused(tmp_path: Path) -> None:
+    """The cutoff may not be earlier than the first day of the quarter."""
+    path = write_xlsx(tmp_path / "s.xlsx", meta_values(period="2026-Q3", cutoff="2026-06-30T10:00:00+07:00"))
+    assert problems_of(path) == [
+        f"{path}[meta]:4:B: Thời điểm lấy số liệu 2026-06-30T10:00:00+07:00 sớm hơn ngày đầu của kỳ đánh giá "
+        "2026-Q3 (01/07/2026)"
     ]
 
 
@@ -534,7 +556,7 @@ def test_yaml_sidecar_locates_by_line_and_key(tmp_path: Path) -> None:
     )
     assert lines.splitlines()[2].startswith("period:")
     assert problems_of(path) == [
-        f'{sidecar}:3:period: Kỳ đánh giá = "2024/07" không phải là một tháng dạng YYYY-MM (ví dụ 2024-07)',
+        f'{sidecar}:3:period: Kỳ đánh giá = "2024/07" không phải là tháng YYYY-MM, quý YYYY-Qn hay năm YYYY (ví dụ 2024-07, 2026-Q3, 2026)',
         f"{sidecar}:6:rank: Thứ hạng = 70 nằm ngoài khoảng 1–63",
     ]
 

@@ -21,9 +21,10 @@ from generator.analysis.model import (
 )
 from generator.snapshot import GROUPS, Period, Snapshot, UnitKind, UnitResult
 
-# The two comparisons of a dispatch: "so với tháng 6/2024" and "so với tháng 5/2024" (for July).
-PREVIOUS_MONTH = -1
-MONTH_BEFORE = -2
+# The two comparisons of a dispatch, with the periods of the same kind before it: "so với tháng
+# 6/2024" and "so với tháng 5/2024" for July 2024; "so với quý II/2026" and "quý I/2026" for Q3 2026.
+PREVIOUS_MONTH = -1  # the previous period (month, quarter or year)
+MONTH_BEFORE = -2  # the one before it
 
 
 def analyse(
@@ -146,7 +147,7 @@ def _delta(period: Period, previous: Decimal, current: Decimal) -> Delta:
 
 
 def _unit_delta(unit: UnitResult, total: Decimal | None, earlier: Snapshot | None) -> Delta | None:
-    """Change since an earlier month; None when either month has no total for the unit."""
+    """Change since an earlier period; None when either period has no total for the unit."""
     if total is None or earlier is None:
         return None
     for old in earlier.units:

@@ -50,7 +50,7 @@ class TargetCheck:
 
 @dataclass(frozen=True)
 class Delta:
-    """Change of a total since an earlier month. Never built when that month is missing."""
+    """Change of a total since an earlier period of the same kind. Never built when it is missing."""
 
     period: Period
     previous: Decimal
@@ -79,8 +79,8 @@ class UnitAnalysis:
     total: Decimal | None
     rank: int | None  # competition rank within the unit's kind; None when unranked
     ranked_count: int  # how many units of that kind were ranked
-    delta_previous: Delta | None  # since the previous month
-    delta_before: Delta | None  # since two months before
+    delta_previous: Delta | None  # since the previous period (month, quarter or year)
+    delta_before: Delta | None  # since two periods before
     weakest_group: GroupShare | None
     overdue_share: Decimal | None  # share (0-1) of the authority's overdue total
     holds_most_overdue: bool
@@ -144,7 +144,7 @@ class Analysis:
     units: tuple[UnitAnalysis, ...]  # in snapshot order
     by_kind: tuple[KindRanking, ...]  # kinds present, in UnitKind order
     most_overdue: UnitAnalysis | None  # the unit holding the most overdue dossiers
-    history_periods: tuple[Period, ...]  # earlier months that were found
+    history_periods: tuple[Period, ...]  # earlier periods that were found
     targets: tuple[Target, ...]
 
     def unit(self, code: str) -> UnitAnalysis:

@@ -32,7 +32,7 @@ ZipOpt = Annotated[bool, typer.Option("--zip", help="Đóng gói toàn bộ kế
 
 def register(app: typer.Typer) -> None:
     app.command("batch", help=(
-        "Sinh công văn tháng và thông báo riêng cho từng đơn vị (song song), kèm manifest.json.\n\n"
+        "Sinh công văn (tháng, quý hoặc năm) và thông báo riêng cho từng đơn vị (song song), kèm manifest.json.\n\n"
         "Chạy lại sau khi bị ngắt sẽ làm tiếp phần còn thiếu; văn bản không đổi được bỏ qua (trừ khi --force).\n\n"
         "Ví dụ: congvan batch fixtures/ha-noi/2024-07.xlsx --out output/ --jobs 2 --zip"))(run_batch)
 

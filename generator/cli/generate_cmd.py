@@ -22,7 +22,7 @@ from generator.cli.options import (
 
 def register(app: typer.Typer) -> None:
     app.command("generate", help=(
-        "Sinh công văn công khai kết quả tháng của địa phương (DOCX, PDF) và manifest.json.\n\n"
+        "Sinh công văn công khai kết quả tháng, quý hoặc năm của địa phương (DOCX, PDF) và manifest.json.\n\n"
         "Không có --number và --date thì số và ngày để trống cho văn thư điền.\n\n"
         "Ví dụ: congvan generate fixtures/ha-noi/2024-07.xlsx --out output/ --number 2562 --date 2024-08-06"))(generate)
 

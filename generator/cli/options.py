@@ -15,9 +15,9 @@ from generator.render import FORMATS, parse_formats
 __all__ = ["parse_formats"]
 
 SnapshotArg = Annotated[Path, typer.Argument(metavar="TỆP_SỐ_LIỆU",
-    help="Tệp số liệu tháng (.xlsx, .csv kèm .meta.yaml, hoặc .json).", show_default=False)]
+    help="Tệp số liệu một kỳ: tháng, quý hoặc năm (.xlsx, .csv kèm .meta.yaml, hoặc .json).", show_default=False)]
 HistoryOpt = Annotated[Path | None, typer.Option(
-    "--history", help="Thư mục chứa số liệu các tháng trước (mặc định: thư mục của tệp số liệu).",
+    "--history", help="Thư mục chứa số liệu các kỳ trước (mặc định: thư mục của tệp số liệu).",
     show_default=False)]
 ProfileOpt = Annotated[Path | None, typer.Option(
     "--profile", help="Tệp hồ sơ cơ quan (YAML). Mặc định: chọn theo mã hoặc tên cơ quan trong số liệu.",

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         "Kiểm tra tệp số liệu theo định dạng quy định; báo mọi lỗi kèm TỆP:DÒNG:CỘT.\n\n"
         "Ví dụ: congvan validate fixtures/ha-noi/2024-07.xlsx"))(validate)
     app.command("inspect", help=(
-        "Xem bảng xếp hạng theo từng loại đơn vị: tổng điểm, hạng, thay đổi so với các tháng trước.\n\n"
+        "Xem bảng xếp hạng theo từng loại đơn vị: tổng điểm, hạng, thay đổi so với các kỳ trước.\n\n"
         "Ví dụ: congvan inspect fixtures/ha-noi/2024-07.xlsx --history fixtures/ha-noi"))(inspect)
 
 
@@ -32,7 +32,7 @@ def validate(snapshot: SnapshotArg) -> None:
     meta = data.meta
     print(f"Tệp hợp lệ: {data.path}")
     print(f"  Cơ quan: {meta.authority_name}" + (f" (mã {meta.authority_code})" if meta.authority_code else ""))
-    print(f"  Kỳ báo cáo: tháng {meta.period.label}; số liệu tính tại {formatting.cutoff_time(meta.cutoff)}")
+    print(f"  Kỳ báo cáo: {meta.period.phrase}; số liệu tính tại {formatting.cutoff_time(meta.cutoff)}")
     rank = f", xếp hạng {meta.rank}/{meta.ranked_count}" if meta.rank else ""
     print(f"  Tổng điểm: {formatting.score(meta.score)}/100{rank}")
     for kind in UnitKind:
@@ -54,11 +54,12 @@ def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileO
     analysis = analyse(data, earlier.as_mapping(), targets)
     console = Console(highlight=False, soft_wrap=False) if sys.stdout.isatty() else None
     _print_authority(analysis)
+    headings = _headings(data.meta.period.noun)
     for ranking in analysis.by_kind:
         if console is not None:
-            console.print(_rich_table(ranking))
+            console.print(_rich_table(ranking, headings))
         else:
-            _print_plain(ranking)
+            _print_plain(ranking, headings)
     if note:
         print(note)
     _print_warnings(data.warnings + earlier.warnings)
@@ -78,9 +79,9 @@ def _targets(data: Snapshot, profile_path: Path | None) -> tuple[tuple[Target, .
 def _print_authority(analysis: Analysis) -> None:
     a = analysis.authority
     rank = f", xếp hạng {a.rank}/{a.ranked_count}" if a.rank else ""
-    changes = [f"{_signed(d)} so với tháng {d.period.label}" for d in (a.delta_previous, a.delta_before) if d]
+    changes = [f"{_signed(d)} so với {d.period.phrase}" for d in (a.delta_previous, a.delta_before) if d]
     extra = f" ({'; '.join(changes)})" if changes else ""
-    print(f"{a.name} - tháng {a.period.label}: {formatting.score(a.total)}/100 điểm{rank}{extra}")
+    print(f"{a.name} - {a.period.phrase}: {formatting.score(a.total)}/100 điểm{rank}{extra}")
 
 
 def _signed(delta: Delta | None) -> str:
@@ -106,21 +107,23 @@ def _rows(ranking: KindRanking) -> list[tuple[str, ...]]:
     return rows
 
 
-HEADINGS = ("Hạng", "Mã", "Đơn vị", "Tổng điểm", "So tháng trước", "So 2 tháng trước", "Quá hạn", "Ghi chú")
+def _headings(noun: str) -> tuple[str, ...]:
+    """Column headings; the comparisons name the period's kind ("So tháng trước", "So quý trước")."""
+    return ("Hạng", "Mã", "Đơn vị", "Tổng điểm", f"So {noun} trước", f"So 2 {noun} trước", "Quá hạn", "Ghi chú")
 
 
-def _rich_table(ranking: KindRanking) -> Table:
+def _rich_table(ranking: KindRanking, headings: tuple[str, ...]) -> Table:
     table = Table(title=f"{ranking.kind.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
-    for i, heading in enumerate(HEADINGS):
+    for i, heading in enumerate(headings):
         table.add_column(heading, justify="right" if i in (0, 3, 4, 5, 6) else "left")
     for row in _rows(ranking):
         table.add_row(*row)
     return table
 
 
-def _print_plain(ranking: KindRanking) -> None:
-    rows = [HEADINGS, *_rows(ranking)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADINGS))]
+def _print_plain(ranking: KindRanking, headings: tuple[str, ...]) -> None:
+    rows = [headings, *_rows(ranking)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(headings))]
     print(f"\n{ranking.kind.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
     for row in rows:
         cells = [c.rjust(w) if i in (0, 3, 4, 5, 6) else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]

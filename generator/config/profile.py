@@ -39,9 +39,12 @@ class MatchRule(_Strict):
         if value is None:
             return None
         try:
-            return str(Period.parse(str(value)))
+            period = Period.parse(str(value))
         except ValueError:
+            period = None
+        if period is None or period.month is None:
             raise ValueError(f"“{value}” không phải một tháng dạng YYYY-MM") from None
+        return str(period)
 
     def names_authority(self, meta: SnapshotMeta) -> bool:
         """Whether the snapshot's authority code or name is one of this rule's."""
@@ -50,10 +53,14 @@ class MatchRule(_Strict):
         return fold(meta.authority_name) in {fold(n) for n in self.names}
 
     def covers(self, period: Period) -> bool:
-        """Whether the profile applies to `period` (e.g. an authority's units changed in mid-2025)."""
-        if self.from_period and period < Period.parse(self.from_period):
+        """Whether the profile applies to `period` (e.g. an authority's units changed in mid-2025).
+
+        A quarter or a year is judged by its last month: results published for it describe the
+        authority as it stood at the period's end."""
+        month = Period(period.year, period.last_month)
+        if self.from_period and month < Period.parse(self.from_period):
             return False
-        return not (self.until_period and period > Period.parse(self.until_period))
+        return not (self.until_period and month > Period.parse(self.until_period))
 
 
 class Issuer(_Strict):
@@ -188,7 +195,7 @@ def read_identity(path: Path) -> ProfileIdentity | None:
 
 
 def find_profile(meta: SnapshotMeta, directory: Path = PROFILES_DIR) -> Profile:
-    """The one profile that recognises the snapshot's authority for its month; ConfigError otherwise.
+    """The one profile that recognises the snapshot's authority for its period; ConfigError otherwise.
 
     Only each file's identity is read to choose; the chosen file alone is validated in full.
     """
@@ -202,14 +209,14 @@ def find_profile(meta: SnapshotMeta, directory: Path = PROFILES_DIR) -> Profile:
     code = f" (mã {meta.authority_code})" if meta.authority_code else ""
     if len(chosen) > 1:
         raise ConfigError(
-            f"Có {len(chosen)} hồ sơ cơ quan cùng áp dụng cho “{meta.authority_name}”{code} tháng "
-            f"{meta.period.label}: {', '.join(p.id for p in chosen)}. Hãy sửa from_period/until_period "
+            f"Có {len(chosen)} hồ sơ cơ quan cùng áp dụng cho “{meta.authority_name}”{code} "
+            f"{meta.period.phrase}: {', '.join(p.id for p in chosen)}. Hãy sửa from_period/until_period "
             "để chỉ một hồ sơ áp dụng, hoặc chỉ định bằng --profile."
         )
     if authority:
         raise ConfigError(
             f"Các hồ sơ của “{meta.authority_name}” ({', '.join(p.id for p in authority)}) không áp dụng "
-            f"cho tháng {meta.period.label}. Hãy thêm hồ sơ cho giai đoạn này hoặc chỉ định bằng --profile."
+            f"cho {meta.period.phrase}. Hãy thêm hồ sơ cho giai đoạn này hoặc chỉ định bằng --profile."
         )
     skipped = f" (không đọc được mục id/match của: {', '.join(unreadable)})" if unreadable else ""
     raise ConfigError(

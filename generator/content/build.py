@@ -35,7 +35,8 @@ def issue_info(profile: Profile, number: str | None, issue_date: date | None, fa
     if issue_date is not None:
         date_text = formatting.short_date(issue_date)
     else:
-        date_text = f"{_BLANK}/{formatting.two_digit_month(fallback_month.month)}/{fallback_month.year}"
+        month = formatting.two_digit_month(fallback_month.last_month)
+        date_text = f"{_BLANK}/{month}/{fallback_month.year}"
     return IssueInfo(
         number_text=number_text,
         symbol=symbol,
@@ -63,7 +64,7 @@ def build_document(
     text = render_template_text(source, as_variables(context), template.root)
     markup = parse_markup(text, str(template.main_file))
     document_config = profile.document(template.id)
-    when = issue_date or date(fallback_month.year, fallback_month.month, 1)
+    when = issue_date or date(fallback_month.year, fallback_month.last_month, 1)
     header = Header(
         parent_body=profile.issuer.parent_body,
         issuing_body=profile.issuer.issuing_body,

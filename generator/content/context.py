@@ -54,7 +54,7 @@ class DispatchContext:
 
     issuer: Issuer = doc("Cơ quan ban hành (từ hồ sơ cơ quan)", "Ủy ban nhân dân Thành phố")
     issue: IssueInfo = doc("Số, ký hiệu, ngày của văn bản", "Số: 2562/UBND-KSTTHC")
-    period: Period = doc("Tháng báo cáo (period.label cho dạng 7/2024)", "7/2024")
+    period: Period = doc("Kỳ báo cáo (period.phrase: tháng 7/2024, quý III/2026, năm 2026)", "tháng 7/2024")
     authority: AuthorityAnalysis = doc("Kết quả của địa phương: tổng điểm, xếp hạng, thay đổi", "58,86 điểm, 58/63")
     rankings: tuple[KindRanking, ...] = doc("Kết quả xếp hạng các đơn vị theo từng loại", "sở, ban, ngành")
     most_overdue: UnitAnalysis | None = doc("Đơn vị có nhiều hồ sơ quá hạn nhất (có thể không có)", "Sở Tư pháp")
@@ -70,7 +70,7 @@ class NoticeContext:
 
     issuer: Issuer = doc("Cơ quan ban hành (từ hồ sơ cơ quan)", "Ủy ban nhân dân Thành phố")
     issue: IssueInfo = doc("Số, ký hiệu, ngày của văn bản", "Số: 2563/UBND-KSTTHC")
-    period: Period = doc("Tháng báo cáo", "7/2024")
+    period: Period = doc("Kỳ báo cáo (tháng, quý hoặc năm)", "tháng 7/2024")
     authority: AuthorityAnalysis = doc("Kết quả của địa phương", "58,86 điểm, 58/63")
     unit: UnitAnalysis = doc("Đơn vị nhận thông báo và kết quả của đơn vị", "Sở Tư pháp")
     ranking: KindRanking = doc("Bảng xếp hạng của loại đơn vị này", "sở, ban, ngành")

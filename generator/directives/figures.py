@@ -81,14 +81,14 @@ _GENERAL: tuple[Figure, ...] = (
     Figure(
         "delta_previous",
         _N,
-        "mức thay đổi tổng điểm so với tháng trước",
+        "mức thay đổi tổng điểm so với kỳ trước (tháng, quý hoặc năm)",
         lambda u: u.delta_previous.change if u.delta_previous is not None else None,
         "điểm",
     ),
     Figure(
         "delta_before",
         _N,
-        "mức thay đổi tổng điểm so với hai tháng trước",
+        "mức thay đổi tổng điểm so với hai kỳ trước",
         lambda u: u.delta_before.change if u.delta_before is not None else None,
         "điểm",
     ),

@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from generator.snapshot.history import History, load_history
 from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
-from generator.snapshot.model import GROUPS, RATE_FIELDS, Group, Period, Snapshot, SnapshotMeta, UnitKind, UnitResult
+from generator.snapshot.model import (
+    GROUPS,
+    RATE_FIELDS,
+    Group,
+    Period,
+    PeriodKind,
+    Snapshot,
+    SnapshotMeta,
+    UnitKind,
+    UnitResult,
+)
 
 __all__ = [
     "GROUPS",
@@ -16,6 +26,7 @@ __all__ = [
     "Group",
     "History",
     "Period",
+    "PeriodKind",
     "Snapshot",
     "SnapshotMeta",
     "UnitKind",

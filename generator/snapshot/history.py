@@ -1,8 +1,9 @@
-"""Earlier snapshots of the same authority, for the month-on-month deltas.
+"""Earlier snapshots of the same authority and the same kind of period, for the deltas.
 
+A month is compared with the months before it, a quarter with the quarters, a year with the years.
 Files are matched by `meta.period`, not by name. Only the meta of each candidate is read first
-(cheap); only files of the wanted months and the same authority are loaded in full. A file that
-cannot be read is skipped with a warning: a missing earlier month only removes a sentence.
+(cheap); only files of the wanted periods and the same authority are loaded in full. A file that
+cannot be read is skipped with a warning: a missing earlier period only removes a sentence.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapsho
 from generator.snapshot.model import Period, Snapshot, SnapshotMeta
 from generator.snapshot.sidecar import is_sidecar
 
-MONTHS_BACK = 2
+PERIODS_BACK = 2
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class History:
         return tuple(s.meta.period for s in self.snapshots)
 
     def get(self, period: Period) -> Snapshot | None:
-        """The snapshot of `period`, or None when that month is not available."""
+        """The snapshot of `period`, or None when that period is not available."""
         return next((s for s in self.snapshots if s.meta.period == period), None)
 
     def as_mapping(self) -> dict[Period, Snapshot]:
@@ -79,17 +80,18 @@ def _same_file(a: Path, b: Path) -> bool:
 def _skipped(path: Path, error: SnapshotError) -> str:
     first = str(error.problems[0]) if error.problems else error.message
     more = f" (và {len(error.problems) - 1} lỗi khác)" if len(error.problems) > 1 else ""
-    return f'Bỏ qua tệp "{path}" khi tìm số liệu các tháng trước: {first}{more}'
+    return f'Bỏ qua tệp "{path}" khi tìm số liệu các kỳ trước: {first}{more}'
 
 
 def load_history(
-    snapshot: Snapshot, directory: Path | None = None, *, months_back: int = MONTHS_BACK
+    snapshot: Snapshot, directory: Path | None = None, *, periods_back: int = PERIODS_BACK
 ) -> History:
-    """Snapshots of the `months_back` months before `snapshot`'s, from its folder or `directory`."""
+    """Snapshots of the `periods_back` periods of the same kind before `snapshot`'s (the two
+    months, quarters or years before it), from its folder or `directory`."""
     folder = Path(directory) if directory is not None else snapshot.path.parent
     if not folder.is_dir():
-        raise SnapshotError(f'Không tìm thấy thư mục số liệu các tháng trước: "{folder}"')
-    wanted = {snapshot.meta.period.shift(-n) for n in range(1, months_back + 1)}
+        raise SnapshotError(f'Không tìm thấy thư mục số liệu các kỳ trước: "{folder}"')
+    wanted = {snapshot.meta.period.shift(-n) for n in range(1, periods_back + 1)}
     warnings: list[str] = []
     candidates: dict[Period, list[tuple[SnapshotMeta, Path]]] = {}
     for path in _candidates(folder, snapshot.path):
@@ -102,7 +104,7 @@ def load_history(
             candidates.setdefault(meta.period, []).append((meta, path))
     snapshots = []
     for period in sorted(candidates):
-        # Several files for one month: the one read latest wins, the others are named.
+        # Several files for one period: the one read latest wins, the others are named.
         ordered = sorted(candidates[period], key=lambda item: item[0].cutoff, reverse=True)
         for index, (_, path) in enumerate(ordered):
             try:

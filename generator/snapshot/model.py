@@ -1,9 +1,11 @@
-"""Typed, immutable values for one month's snapshot (the input contract, version 1)."""
+"""Typed, immutable values for one period's snapshot (the input contract, version 1)."""
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -57,36 +59,148 @@ _KIND_LABELS = {
 }
 
 
-@dataclass(frozen=True, order=True)
+class PeriodKind(str, Enum):
+    """How long a reporting period is: the portal publishes results by month, quarter and year."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+    @property
+    def noun(self) -> str:
+        """The Vietnamese noun: "tháng", "quý", "năm"."""
+        return _PERIOD_NOUNS[self]
+
+
+_PERIOD_NOUNS = {PeriodKind.MONTH: "tháng", PeriodKind.QUARTER: "quý", PeriodKind.YEAR: "năm"}
+_ROMAN = ("I", "II", "III", "IV")
+_PERIOD_TEXT = re.compile(r"^([0-9]{4})(?:-(?:([0-9]{1,2})|[Qq]([1-4])))?$")
+
+
+@dataclass(frozen=True)
 class Period:
-    """A reporting month."""
+    """A reporting period: a month (`Period(2024, 7)`), a quarter (`Period(2026, quarter=3)`) or a
+    year (`Period(2026)`). Periods of one kind follow each other through `shift`; any two periods
+    are ordered by their first day, then by length (a month before the quarter it opens)."""
 
     year: int
-    month: int
+    month: int | None = None
+    quarter: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1900 <= self.year <= 9999:
+            raise ValueError(f"năm {self.year} ngoài khoảng 1900–9999")
+        if self.month is not None and self.quarter is not None:
+            raise ValueError("một kỳ là tháng hoặc quý, không thể là cả hai")
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"tháng {self.month} ngoài khoảng 1–12")
+        if self.quarter is not None and not 1 <= self.quarter <= 4:
+            raise ValueError(f"quý {self.quarter} ngoài khoảng 1–4")
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Parse `YYYY-MM`; raises ValueError otherwise."""
-        parts = text.strip().split("-")
-        if len(parts) != 2 or len(parts[0]) != 4 or not (1 <= len(parts[1]) <= 2):
+        """Parse `YYYY-MM`, `YYYY-Qn` or `YYYY`; raises ValueError otherwise."""
+        found = _PERIOD_TEXT.match(text.strip())
+        if not found:
             raise ValueError(text)
-        year, month = int(parts[0]), int(parts[1])
-        if not 1 <= month <= 12 or year < 1900:
-            raise ValueError(text)
-        return cls(year, month)
+        year, month, quarter = found.groups()
+        return cls(int(year), int(month) if month else None, int(quarter) if quarter else None)
 
-    def shift(self, months: int) -> Period:
-        """The period `months` later (negative: earlier)."""
-        index = self.year * 12 + (self.month - 1) + months
-        return Period(index // 12, index % 12 + 1)
+    @property
+    def kind(self) -> PeriodKind:
+        """Month, quarter or year."""
+        if self.month is not None:
+            return PeriodKind.MONTH
+        if self.quarter is not None:
+            return PeriodKind.QUARTER
+        return PeriodKind.YEAR
+
+    @property
+    def first_month(self) -> int:
+        """The period's first month (1-12)."""
+        if self.month is not None:
+            return self.month
+        return 3 * self.quarter - 2 if self.quarter is not None else 1
+
+    @property
+    def last_month(self) -> int:
+        """The period's last month (1-12)."""
+        if self.month is not None:
+            return self.month
+        return 3 * self.quarter if self.quarter is not None else 12
+
+    @property
+    def start(self) -> date:
+        """The period's first day."""
+        return date(self.year, self.first_month, 1)
+
+    @property
+    def end(self) -> date:
+        """The period's last day."""
+        return date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
+
+    def shift(self, steps: int) -> Period:
+        """The period `steps` periods of the same kind later (negative: earlier)."""
+        if self.month is not None:
+            index = self.year * 12 + (self.month - 1) + steps
+            return Period(index // 12, index % 12 + 1)
+        if self.quarter is not None:
+            index = self.year * 4 + (self.quarter - 1) + steps
+            return Period(index // 4, quarter=index % 4 + 1)
+        return Period(self.year + steps)
+
+    def month_periods(self) -> tuple[Period, ...]:
+        """The months the period is made of."""
+        return tuple(Period(self.year, m) for m in range(self.first_month, self.last_month + 1))
 
     @property
     def label(self) -> str:
-        """Vietnamese short form, e.g. `7/2024` (used as "tháng 7/2024")."""
-        return f"{self.month}/{self.year}"
+        """Vietnamese short form after the noun: `7/2024` (tháng), `III/2026` (quý), `2026` (năm)."""
+        if self.month is not None:
+            return f"{self.month}/{self.year}"
+        if self.quarter is not None:
+            return f"{_ROMAN[self.quarter - 1]}/{self.year}"
+        return str(self.year)
+
+    @property
+    def noun(self) -> str:
+        """"tháng", "quý" or "năm", as in "so với quý trước"."""
+        return self.kind.noun
+
+    @property
+    def phrase(self) -> str:
+        """The period as documents name it: "tháng 7/2024", "quý III/2026", "năm 2026"."""
+        return f"{self.noun} {self.label}"
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.year, self.first_month, self.last_month)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self._key() <= other._key()
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self._key() > other._key()
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self._key() >= other._key()
 
     def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        if self.quarter is not None:
+            return f"{self.year:04d}-Q{self.quarter}"
+        return f"{self.year:04d}"
 
 
 @dataclass(frozen=True)
@@ -149,7 +263,7 @@ class SnapshotMeta:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A validated snapshot: what the portal published for one authority for one month."""
+    """A validated snapshot: what the portal published for one authority for one period."""
 
     meta: SnapshotMeta
     units: tuple[UnitResult, ...]

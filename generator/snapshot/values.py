@@ -19,7 +19,7 @@ _MAX_PLACES = Decimal("0.000001")
 _LARGE = Decimal(10) ** 15
 _DECIMAL = re.compile(r"^([+-]?)([0-9]{1,15})(?:[.,]([0-9]{1,15}))?$")
 _GROUPED_INTEGER = re.compile(r"^([+-]?)([0-9]{1,3}(?:([.,\s])[0-9]{3})(?:\3[0-9]{3})*)$")
-_PERIOD = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+PERIOD_FORMS = "không phải là tháng YYYY-MM, quý YYYY-Qn hay năm YYYY (ví dụ 2024-07, 2026-Q3, 2026)"
 _SHOWN_TEXT = 40
 
 
@@ -153,23 +153,25 @@ def read_text(value: object) -> str | None:
 
 
 def read_period(value: object) -> Period:
-    """A month `YYYY-MM`; a spreadsheet date on the first of a month counts as that month."""
+    """A month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`.
+
+    A spreadsheet date on the first of a month counts as that month; a whole number as a year."""
     if isinstance(value, datetime):
         if value.day == 1 and value.time() == time(0, 0):
             return Period(value.year, value.month)
-        raise Invalid("không phải là một tháng dạng YYYY-MM (ví dụ 2024-07)")
+        raise Invalid(PERIOD_FORMS)
     if isinstance(value, date):
         if value.day == 1:
             return Period(value.year, value.month)
-        raise Invalid("không phải là một tháng dạng YYYY-MM (ví dụ 2024-07)")
+        raise Invalid(PERIOD_FORMS)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        value = read_text(value)
     if isinstance(value, str):
-        match = _PERIOD.match(value.strip())
-        if match:
-            try:
-                return Period.parse(value)
-            except ValueError:
-                pass
-    raise Invalid("không phải là một tháng dạng YYYY-MM (ví dụ 2024-07)")
+        try:
+            return Period.parse(value)
+        except ValueError:
+            pass
+    raise Invalid(PERIOD_FORMS)
 
 
 def read_cutoff(value: object) -> datetime:
@@ -193,4 +195,4 @@ def read_cutoff(value: object) -> datetime:
 
 def period_start(period: Period) -> datetime:
     """Midnight, Vietnam time, on the first day of `period`."""
-    return datetime(period.year, period.month, 1, tzinfo=VIETNAM)
+    return datetime.combine(period.start, time(0, 0), tzinfo=VIETNAM)
