@@ -25,6 +25,7 @@ STAGES: tuple[str, ...] = (
     "render",
     "output",
     "build",
+    "register",  # accounts, uploads, batch runs and the register of issued documents (SQLAlchemy)
     "review",
     "cli",
 )

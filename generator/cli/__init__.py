@@ -1,4 +1,4 @@
-"""Command line: `congvan validate | inspect | generate | batch | templates ...`.
+"""Command line: `congvan validate | inspect | generate | batch | templates | serve | users | register | verify`.
 
 Thin by design: it parses arguments, calls the pipeline and turns the project's own errors into
 Vietnamese messages with exit status 2; anything unexpected exits 1 with the traceback saved to a file.
@@ -37,12 +37,13 @@ app = i18n.VietnameseTyper(
 
 
 def _register() -> None:
-    from generator.cli import batch_cmd, generate_cmd, snapshot_cmds, templates_cmd
+    from generator.cli import batch_cmd, generate_cmd, register_cmds, snapshot_cmds, templates_cmd
 
     snapshot_cmds.register(app)
     generate_cmd.register(app)
     batch_cmd.register(app)
     app.add_typer(templates_cmd.app, name="templates")
+    register_cmds.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,9 +6,17 @@ from generator.content.context import DirectiveView, DispatchContext, NoticeCont
 from generator.content.markup import YES, merge_spans
 from generator.content.model import Align, Annex, Block, Cell, Document, Header, Paragraph, Signer, Span, Table
 from generator.content.policy import require_usable
-from generator.content.registry import TemplateInfo, all_templates, find_template, load_template_info
+from generator.content.registry import (
+    TEMPLATES_ENV,
+    TemplateInfo,
+    all_templates,
+    find_template,
+    load_template_info,
+    templates_root,
+)
 
 __all__ = [
+    "TEMPLATES_ENV",
     "YES",
     "Align",
     "Annex",
@@ -32,4 +40,5 @@ __all__ = [
     "merge_spans",
     "require_usable",
     "target_results",
+    "templates_root",
 ]

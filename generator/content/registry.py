@@ -7,6 +7,7 @@ status compares the recorded hash with the files as they are now.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -113,10 +114,17 @@ def load_template_info(directory: Path) -> TemplateInfo:
 
 
 def templates_root() -> Path:
-    """The templates root used when none is given; read at call time so tests can point at a copy."""
-    return TEMPLATES_ROOT
+    """The templates root used when none is given, read at call time.
+
+    The environment variable CONGVAN_TEMPLATES names another folder (an office keeping its approved
+    templates outside the installed package, or a test's copy); it reaches batch and preview worker
+    processes too, which a variable in this module would not.
+    """
+    override = os.environ.get(TEMPLATES_ENV, "").strip()
+    return Path(override) if override else TEMPLATES_ROOT
 
 
+TEMPLATES_ENV = "CONGVAN_TEMPLATES"
 TEMPLATES_ROOT = TEMPLATES_DIR
 
 
