@@ -2,15 +2,34 @@
 from __future__ import annotations
 
 from generator.analysis.compute import analyse
-from generator.analysis.model import Analysis, AuthorityAnalysis, Delta, KindRanking, Target, TargetCheck, UnitAnalysis
+from generator.analysis.model import (
+                                      Analysis,
+                                      AuthorityAnalysis,
+                                      Delta,
+                                      KindRanking,
+                                      PeriodTotal,
+                                      Series,
+                                      SeriesPoint,
+                                      Target,
+                                      TargetCheck,
+                                      UnitAnalysis,
+)
+from generator.analysis.series import SERIES_LENGTH, TREND_LONG, TREND_SHORT, series_window
 
 __all__ = [
-    "Analysis",
-    "AuthorityAnalysis",
-    "Delta",
-    "KindRanking",
-    "Target",
-    "TargetCheck",
-    "UnitAnalysis",
-    "analyse",
+                                      "SERIES_LENGTH",
+                                      "TREND_LONG",
+                                      "TREND_SHORT",
+                                      "Analysis",
+                                      "AuthorityAnalysis",
+                                      "Delta",
+                                      "KindRanking",
+                                      "PeriodTotal",
+                                      "Series",
+                                      "SeriesPoint",
+                                      "Target",
+                                      "TargetCheck",
+                                      "UnitAnalysis",
+                                      "analyse",
+                                      "series_window",
 ]

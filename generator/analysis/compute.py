@@ -19,6 +19,7 @@ from generator.analysis.model import (
     TargetCheck,
     UnitAnalysis,
 )
+from generator.analysis.series import with_series
 from generator.snapshot import GROUPS, Period, Snapshot, UnitKind, UnitResult
 
 # The two comparisons of a dispatch, with the periods of the same kind before it: "so với tháng
@@ -51,7 +52,7 @@ def analyse(
         )
         for index, unit in enumerate(snapshot.units)
     )
-    return Analysis(
+    analysis = Analysis(
         authority=_analyse_authority(snapshot, history, overdue_total),
         units=units,
         by_kind=_by_kind(units),
@@ -59,6 +60,7 @@ def analyse(
         history_periods=tuple(sorted(history)),
         targets=tuple(targets),
     )
+    return with_series(analysis, snapshot, history)
 
 
 def weakest_group(scores: Sequence[Decimal | None]) -> GroupShare | None:

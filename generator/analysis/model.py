@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, field_validator
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
-from generator.snapshot import RATE_FIELDS, Group, Period, UnitKind, UnitResult
+from generator.snapshot import GROUPS, RATE_FIELDS, Group, Period, UnitKind, UnitResult
 
 
 @pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -72,6 +72,71 @@ class GroupShare:
 
 
 @dataclass(frozen=True)
+class SeriesPoint:
+    """One period of a time series. None is a gap (no snapshot, unit absent, group empty), never zero."""
+
+    period: Period
+    total: Decimal | None
+    rank: int | None = None  # competition rank within the unit's kind that period (the authority's own rank)
+    ranked_count: int | None = None
+    groups: tuple[Decimal | None, ...] = (None,) * len(GROUPS)
+
+
+@dataclass(frozen=True)
+class PeriodTotal:
+    """A total and the period it was reached in (the best or the worst of a series)."""
+
+    period: Period
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class Series:
+    """A total over the last periods (up to SERIES_LENGTH, oldest first, current last) and what it shows.
+
+    Every figure leaves gaps out and reads None when fewer than two periods have a total.
+    """
+
+    points: tuple[SeriesPoint, ...] = ()
+    trend_short: Decimal | None = None  # least-squares slope over the last 3 periods, points per period
+    trend_long: Decimal | None = None  # the same over the last 12 periods
+    best: PeriodTotal | None = None  # highest total (the latest period on a tie)
+    worst: PeriodTotal | None = None  # lowest total (the latest period on a tie)
+    falling_streak: int = 0  # periods in a row, up to the current one, whose total fell from the one before
+    rank_change: int | None = None  # previous period's rank minus the current one: positive = moved up
+
+    @property
+    def periods_with_data(self) -> int:
+        """How many periods of the series have a total."""
+        return sum(1 for p in self.points if p.total is not None)
+
+    @property
+    def totals(self) -> tuple[Decimal | None, ...]:
+        """The totals, oldest first; None for a gap."""
+        return tuple(p.total for p in self.points)
+
+    @property
+    def current(self) -> SeriesPoint | None:
+        """The last point: the period the documents are about."""
+        return self.points[-1] if self.points else None
+
+    @property
+    def at_best(self) -> bool | None:
+        """Whether the current period is the best of the series (None without a best)."""
+        current = self.current
+        return None if self.best is None or current is None else self.best.period == current.period
+
+    @property
+    def at_worst(self) -> bool | None:
+        """Whether the current period is the worst of the series (None without a worst)."""
+        current = self.current
+        return None if self.worst is None or current is None else self.worst.period == current.period
+
+
+NO_SERIES = Series()
+
+
+@dataclass(frozen=True)
 class UnitAnalysis:
     """Everything the documents and directive rules need to know about one unit."""
 
@@ -86,6 +151,7 @@ class UnitAnalysis:
     holds_most_overdue: bool
     targets: tuple[TargetCheck, ...]
     excluded_reason: str | None  # why the unit has no total/rank (Vietnamese), None when ranked
+    series: Series = NO_SERIES  # the unit's total over the last periods (analysis.series)
 
     @property
     def code(self) -> str:
@@ -115,6 +181,9 @@ class KindRanking:
     kind: UnitKind
     ranked: tuple[UnitAnalysis, ...]
     unranked: tuple[UnitAnalysis, ...]
+    average_total: Decimal | None = None  # mean total of the ranked units
+    average_shares: tuple[Decimal | None, ...] = ()  # per group: mean share (0-1) of its maximum, units with data
+    average_series: tuple[Decimal | None, ...] = ()  # mean total of the kind's ranked units, per period of the window
 
 
 @dataclass(frozen=True)
@@ -134,6 +203,7 @@ class AuthorityAnalysis:
     overdue_total: int | None
     source: str
     source_url: str
+    series: Series = NO_SERIES  # the authority's total (and rank) over the last periods
 
 
 @dataclass(frozen=True)
@@ -146,6 +216,7 @@ class Analysis:
     most_overdue: UnitAnalysis | None  # the unit holding the most overdue dossiers
     history_periods: tuple[Period, ...]  # earlier periods that were found
     targets: tuple[Target, ...]
+    window: tuple[Period, ...] = ()  # the periods of every series, oldest first, the current one last
 
     def unit(self, code: str) -> UnitAnalysis:
         """The analysis of one unit by code (KeyError when unknown)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.analysis import Analysis, analyse
+from generator.analysis import SERIES_LENGTH, Analysis, analyse
 from generator.config import Profile, find_profile, load_profile
 from generator.content import TemplateInfo, find_template
 from generator.directives import Directive, evaluate, load_rules
@@ -33,7 +33,7 @@ def prepare(snapshot_path: Path, history_dir: Path | None = None, profile_path: 
     """Read, validate and analyse a snapshot with its history; evaluate the directive rules."""
     snapshot = load_snapshot(snapshot_path)
     profile = load_profile(profile_path) if profile_path else find_profile(snapshot.meta)
-    history = load_history(snapshot, history_dir)
+    history = load_history(snapshot, history_dir, periods_back=SERIES_LENGTH - 1)
     targets = profile.targets_for(snapshot.meta.period.year)
     analysis = analyse(snapshot, history.as_mapping(), targets)
     rules_info = find_template(RULES_TEMPLATE)

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from generator.analysis import Analysis, Delta, KindRanking, Target, analyse
+from generator.analysis import SERIES_LENGTH, Analysis, Delta, KindRanking, Target, analyse
 from generator.cli.options import HistoryOpt, ProfileOpt, SnapshotArg
 from generator.common import formatting
 from generator.common.errors import ConfigError
@@ -49,7 +49,7 @@ def validate(snapshot: SnapshotArg) -> None:
 def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileOpt = None) -> None:
     """Ranked tables per kind, drawn with rich on a terminal and as plain text otherwise."""
     data = load_snapshot(snapshot)
-    earlier = load_history(data, history)
+    earlier = load_history(data, history, periods_back=SERIES_LENGTH - 1)
     targets, note = _targets(data, profile)
     analysis = analyse(data, earlier.as_mapping(), targets)
     console = Console(highlight=False, soft_wrap=False) if sys.stdout.isatty() else None

@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterator
 from io import BytesIO
 from typing import Any, TypeVar
 
-import openpyxl
-
+from generator.common.imports import import_without
 from generator.common.textfold import fold
 from generator.snapshot.raw import Findings, RawMeta, RawSnapshot, RawUnits
 from generator.snapshot.tables import (
@@ -24,6 +23,8 @@ META_SHEET = "meta"
 UNITS_SHEET = "units"
 _META_HEADER_VALUES = frozenset({"value", "gia tri"})
 _T = TypeVar("_T")
+
+openpyxl = import_without("openpyxl", hidden=("numpy",))  # numpy would only slow every start (see imports.py)
 
 
 class _Damaged(Exception):
