@@ -113,6 +113,61 @@ _GENERAL: tuple[Figure, ...] = (
     Figure("missed_target_count", _I, "số chỉ tiêu chưa đạt", lambda u: len(u.missed_targets), "chỉ tiêu"),
 )
 
+# What the time series shows (analysis.series): the last periods of the same kind, gaps left out.
+_OVER_TIME: tuple[Figure, ...] = (
+    Figure(
+        "trend_3",
+        _N,
+        "xu hướng tổng điểm 3 kỳ gần nhất (số điểm tăng bình quân mỗi kỳ; âm: giảm)",
+        lambda u: u.series.trend_short,
+        "điểm mỗi kỳ",
+    ),
+    Figure(
+        "trend_12",
+        _N,
+        "xu hướng tổng điểm 12 kỳ gần nhất (số điểm tăng bình quân mỗi kỳ; âm: giảm)",
+        lambda u: u.series.trend_long,
+        "điểm mỗi kỳ",
+    ),
+    Figure(
+        "falling_streak",
+        _I,
+        "số kỳ liên tiếp, tính đến kỳ này, tổng điểm giảm so với kỳ trước đó",
+        lambda u: u.series.falling_streak,
+        "kỳ",
+    ),
+    Figure(
+        "rank_change",
+        _I,
+        "số bậc xếp hạng tăng so với kỳ trước (âm: số bậc giảm)",
+        lambda u: u.series.rank_change,
+        "bậc",
+    ),
+    Figure(
+        "best_total",
+        _N,
+        "tổng điểm cao nhất trong 12 kỳ gần nhất",
+        lambda u: u.series.best.total if u.series.best is not None else None,
+        "điểm",
+    ),
+    Figure(
+        "worst_total",
+        _N,
+        "tổng điểm thấp nhất trong 12 kỳ gần nhất",
+        lambda u: u.series.worst.total if u.series.worst is not None else None,
+        "điểm",
+    ),
+    Figure("at_best", _B, "kỳ này có tổng điểm cao nhất trong 12 kỳ gần nhất", lambda u: u.series.at_best),
+    Figure("at_worst", _B, "kỳ này có tổng điểm thấp nhất trong 12 kỳ gần nhất", lambda u: u.series.at_worst),
+    Figure(
+        "periods_with_data",
+        _I,
+        "số kỳ có tổng điểm trong 12 kỳ gần nhất (kể cả kỳ này)",
+        lambda u: u.series.periods_with_data,
+        "kỳ",
+    ),
+)
+
 _GROUP_SCORES = tuple(
     Figure(g.code, _N, f"điểm nhóm “{g.label}”", _group_score(g), "điểm") for g in GROUPS
 )
@@ -138,5 +193,5 @@ _RATES = (
 )
 
 FIGURES: Mapping[str, Figure] = MappingProxyType(
-    {f.name: f for f in (*_GENERAL, *_GROUP_SCORES, *_GROUP_SHARES, *_RATES)}
+    {f.name: f for f in (*_GENERAL, *_OVER_TIME, *_GROUP_SCORES, *_GROUP_SHARES, *_RATES)}
 )
