@@ -184,3 +184,35 @@ def test_a_history_of_one_earlier_month_still_gives_a_two_point_series(month: in
     assert series.points[0].period == MONTHS[month] and series.points[-1].period == MONTHS[7]
     assert series.periods_with_data == 2 and len(series.points) == 8 - month
     assert series.trend_long == (D(77) - D(TOTALS["U2"][month] or 0)) / (7 - month)
+
+
+def _quarter_snapshot(period: Period, totals: dict[str, str]) -> Snapshot:
+    meta = SnapshotMeta(authority_name="UBND tỉnh Thử Nghiệm", authority_code="T97", period=period,
+                        cutoff=datetime(period.end.year, period.end.month, period.end.day, 10, tzinfo=ICT),
+                        score=D(60))
+    units = tuple(_unit(code, total) for code, total in totals.items())
+    return Snapshot(meta=meta, units=units, path=Path(f"{period}.json"), sha256="0" * 64)
+
+
+def test_series_of_quarters_step_by_quarter_and_keep_a_missing_quarter() -> None:
+    """Quarters follow quarters across the year (Q4/2025 → Q1/2026); a missing quarter is a gap."""
+    q = {n: Period.parse(text) for n, text in enumerate(("2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"))}
+    values = {0: "70", 1: "69", 3: "68", 4: "66"}  # 2025-Q4 has no snapshot
+    earlier = {q[n]: _quarter_snapshot(q[n], {"U1": values[n]}) for n in (0, 1, 3)}
+    result = analyse(_quarter_snapshot(q[4], {"U1": values[4]}), earlier, ())
+    assert result.window == tuple(q[n] for n in range(5))
+    series = result.unit("U1").series
+    assert series.totals == (D(70), D(69), None, D(68), D(66))
+    assert series.falling_streak == 1  # I/2026 → II/2026 fell; IV/2025 is a gap, so the count stops there
+    assert series.trend_short == D(-2)  # positions 3 and 4 only
+    assert [p.period.label for p in series.points] == ["II/2025", "III/2025", "IV/2025", "I/2026", "II/2026"]
+
+
+def test_years_make_a_series_too() -> None:
+    """A year's snapshot is compared with the years before it."""
+    years = {y: Period(y) for y in (2023, 2024, 2025)}
+    earlier = {years[y]: _quarter_snapshot(years[y], {"U1": t}) for y, t in ((2023, "55"), (2024, "60"))}
+    result = analyse(_quarter_snapshot(years[2025], {"U1": "58"}), earlier, ())
+    series = result.unit("U1").series
+    assert result.window == (years[2023], years[2024], years[2025])
+    assert series.best == PeriodTotal(years[2024], D(60)) and series.falling_streak == 1

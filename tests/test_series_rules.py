@@ -9,6 +9,7 @@ from pathlib import Path
 from analysis_factories import analysis_of, unit_analysis
 from test_series import _analysis
 
+from generator.analysis import analyse
 from generator.analysis.model import PeriodTotal, Series, SeriesPoint
 from generator.directives import FIGURES, describe_condition, evaluate, load_rules
 from generator.directives.conditions import Comparison
@@ -86,3 +87,16 @@ def test_describe_figures_over_time() -> None:
         "số kỳ liên tiếp, tính đến kỳ này, tổng điểm giảm so với kỳ trước đó từ 3 kỳ trở lên")
     assert describe_condition(Comparison("trend_3", "<", D(0))) == (
         "xu hướng tổng điểm 3 kỳ gần nhất (số điểm tăng bình quân mỗi kỳ; âm: giảm) dưới 0 điểm mỗi kỳ")
+
+
+def test_shipped_streak_rule_speaks_of_quarters_for_a_quarter() -> None:
+    """A quarterly dispatch says “giảm 3 quý liên tiếp, từ … quý I/2025 xuống … quý II/2026”."""
+    from test_series import _quarter_snapshot
+
+    quarters = [Period.parse(p) for p in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")]
+    totals = ("70", "69", "68", "66")
+    earlier = {p: _quarter_snapshot(p, {"U1": t}) for p, t in zip(quarters[:-1], totals)}
+    analysis = analyse(
+        _quarter_snapshot(quarters[-1], {"U1": totals[-1]}), earlier, ())
+    streak = next(d for d in evaluate(load_rules(SHIPPED), analysis) if d.rule_id == "falling_streak")
+    assert "giảm 3 quý liên tiếp, từ 70,00 điểm quý I/2025 xuống 66,00 điểm quý IV/2025" in streak.notice_text_for("U1")
