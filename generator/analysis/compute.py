@@ -20,12 +20,13 @@ from generator.analysis.model import (
     UnitAnalysis,
 )
 from generator.analysis.series import with_series
-from generator.snapshot import GROUPS, Period, Snapshot, UnitKind, UnitResult
+from generator.snapshot import GROUPS, Indicator, Period, Snapshot, UnitKind, UnitResult
 
 # The two comparisons of a dispatch, with the periods of the same kind before it: "so với tháng
 # 6/2024" and "so với tháng 5/2024" for July 2024; "so với quý II/2026" and "quý I/2026" for Q3 2026.
 PREVIOUS_MONTH = -1  # the previous period (month, quarter or year)
 MONTH_BEFORE = -2  # the one before it
+WEAKEST_INDICATORS = 3  # how many sub-indicators a unit is told to act on
 
 
 def analyse(
@@ -35,6 +36,7 @@ def analyse(
     period = snapshot.meta.period
     history = {p: s for p, s in earlier.items() if p < period}
     overdue_total = snapshot.overdue_total
+    by_unit = _indicators_by_unit(snapshot.indicators)
     ranks = _competition_ranks(snapshot.units)
     ranked_counts = _ranked_counts(snapshot.units)
     most_overdue_unit = _most_overdue(snapshot.units)
@@ -49,11 +51,12 @@ def analyse(
             overdue_total=overdue_total,
             holds_most_overdue=index == most_overdue_unit,
             targets=targets,
+            indicators=by_unit.get(unit.code, ()),
         )
         for index, unit in enumerate(snapshot.units)
     )
     analysis = Analysis(
-        authority=_analyse_authority(snapshot, history, overdue_total),
+        authority=_analyse_authority(snapshot, history, overdue_total, by_unit.get(None, ())),
         units=units,
         by_kind=_by_kind(units),
         most_overdue=units[most_overdue_unit] if most_overdue_unit is not None else None,
@@ -78,6 +81,26 @@ def weakest_group(scores: Sequence[Decimal | None]) -> GroupShare | None:
     return weakest
 
 
+def weakest_indicators(indicators: Sequence[Indicator], limit: int = WEAKEST_INDICATORS) -> tuple[Indicator, ...]:
+    """The indicators furthest below their maximum, as a share of it, lowest first.
+
+    Only scored indicators that count towards the index (maximum above 0) and fall short of their
+    maximum are candidates: an indicator without data says nothing to act on. Ties go to the one
+    worth more points, then to the first in the snapshot.
+    """
+    scored = [(share, -i.max_score, position, i) for position, i in enumerate(indicators)
+              if (share := i.share) is not None and share < 1]
+    scored.sort(key=lambda item: item[:3])
+    return tuple(item[3] for item in scored[:limit])
+
+
+def _indicators_by_unit(indicators: Sequence[Indicator]) -> dict[str | None, tuple[Indicator, ...]]:
+    grouped: dict[str | None, list[Indicator]] = {}
+    for indicator in indicators:
+        grouped.setdefault(indicator.unit_code, []).append(indicator)
+    return {code: tuple(items) for code, items in grouped.items()}
+
+
 def excluded_reason(unit: UnitResult) -> str | None:
     """Why a unit has no total and no rank (Vietnamese), or None when it has both."""
     missing = unit.missing_groups
@@ -90,7 +113,8 @@ def excluded_reason(unit: UnitResult) -> str | None:
 
 
 def _analyse_authority(
-    snapshot: Snapshot, history: Mapping[Period, Snapshot], overdue_total: int | None
+    snapshot: Snapshot, history: Mapping[Period, Snapshot], overdue_total: int | None,
+    indicators: tuple[Indicator, ...],
 ) -> AuthorityAnalysis:
     meta = snapshot.meta
 
@@ -114,6 +138,8 @@ def _analyse_authority(
         overdue_total=overdue_total,
         source=meta.source,
         source_url=meta.source_url,
+        indicators=indicators,
+        weakest_indicators=weakest_indicators(indicators),
     )
 
 
@@ -127,6 +153,7 @@ def _analyse_unit(
     overdue_total: int | None,
     holds_most_overdue: bool,
     targets: Sequence[Target],
+    indicators: tuple[Indicator, ...],
 ) -> UnitAnalysis:
     total = unit.total
     return UnitAnalysis(
@@ -141,6 +168,8 @@ def _analyse_unit(
         holds_most_overdue=holds_most_overdue,
         targets=tuple(TargetCheck(target=t, actual=unit.rate(t.figure)) for t in targets),
         excluded_reason=excluded_reason(unit),
+        indicators=indicators,
+        weakest_indicators=weakest_indicators(indicators),
     )
 
 

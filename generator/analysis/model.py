@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, field_validator
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
-from generator.snapshot import GROUPS, RATE_FIELDS, Group, Period, UnitKind, UnitResult
+from generator.snapshot import GROUPS, RATE_FIELDS, Group, Indicator, Period, UnitKind, UnitResult
 
 
 @pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -152,6 +152,8 @@ class UnitAnalysis:
     targets: tuple[TargetCheck, ...]
     excluded_reason: str | None  # why the unit has no total/rank (Vietnamese), None when ranked
     series: Series = NO_SERIES  # the unit's total over the last periods (analysis.series)
+    indicators: tuple[Indicator, ...] = ()  # the unit's sub-indicators, when the snapshot has them
+    weakest_indicators: tuple[Indicator, ...] = ()  # lowest share of their maximum first (see compute)
 
     @property
     def code(self) -> str:
@@ -204,6 +206,8 @@ class AuthorityAnalysis:
     source: str
     source_url: str
     series: Series = NO_SERIES  # the authority's total (and rank) over the last periods
+    indicators: tuple[Indicator, ...] = ()  # the authority's own sub-indicators
+    weakest_indicators: tuple[Indicator, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,12 @@ from __future__ import annotations
 from generator.snapshot.history import History, load_history
 from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
 from generator.snapshot.model import (
+    AUTHORITY_ROW,
+    GROUP_BY_CODE,
     GROUPS,
     RATE_FIELDS,
     Group,
+    Indicator,
     Period,
     PeriodKind,
     Snapshot,
@@ -20,11 +23,14 @@ from generator.snapshot.model import (
 )
 
 __all__ = [
+    "AUTHORITY_ROW",
     "GROUPS",
+    "GROUP_BY_CODE",
     "RATE_FIELDS",
     "SNAPSHOT_SUFFIXES",
     "Group",
     "History",
+    "Indicator",
     "Period",
     "PeriodKind",
     "Snapshot",

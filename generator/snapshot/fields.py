@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
-from generator.snapshot.model import GROUPS, UnitKind
+from generator.snapshot.model import GROUPS, Group, UnitKind
 from generator.snapshot.text import match_key
 
 
@@ -20,6 +20,8 @@ class ValueKind(Enum):
     RATE = "rate"  # percent 0..100, `55,3%` allowed
     PERIOD = "period"
     CUTOFF = "cutoff"
+    GROUP = "group"  # one of the six groups, by code or label
+    POINTS = "points"  # decimal >= 0; its maximum is checked against another cell
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,23 @@ META_FIELDS: tuple[Field, ...] = (
     Field("source_url", "Địa chỉ nguồn", ValueKind.TEXT),
 )
 
+# The optional `indicators` table: one row per unit (or the authority) and sub-indicator.
+INDICATOR_FIELDS: tuple[Field, ...] = (
+    Field("unit_code", "Mã đơn vị", ValueKind.TEXT, required=True, aliases=("Mã", "code đơn vị")),
+    Field("group", "Nhóm chỉ số", ValueKind.GROUP, required=True, aliases=("Nhóm",)),
+    Field("code", "Mã chỉ số", ValueKind.TEXT, required=True, aliases=("Mã tiêu chí",)),
+    Field("name", "Tên chỉ số", ValueKind.TEXT, required=True, aliases=("Chỉ số", "Tiêu chí", "Tên tiêu chí")),
+    Field("numerator", "Tử số", ValueKind.COUNT),
+    Field("denominator", "Mẫu số", ValueKind.COUNT),
+    Field("ratio", "Tỷ lệ", ValueKind.RATE, aliases=("Tỷ lệ (%)",)),
+    Field("score", "Điểm", ValueKind.POINTS, aliases=("Điểm đạt được",)),
+    Field("max_score", "Điểm tối đa", ValueKind.POINTS, required=True),
+    Field("quality_status", "Trạng thái dữ liệu", ValueKind.TEXT),
+    Field("quality_message", "Ghi chú dữ liệu", ValueKind.TEXT),
+)
+
 UNIT_FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in UNIT_FIELDS}
+INDICATOR_FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in INDICATOR_FIELDS}
 META_FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in META_FIELDS}
 REQUIRED_UNIT_FIELDS: tuple[Field, ...] = tuple(f for f in UNIT_FIELDS if f.required)
 REQUIRED_META_FIELDS: tuple[Field, ...] = tuple(f for f in META_FIELDS if f.required)
@@ -99,11 +117,23 @@ def _index(fields: tuple[Field, ...]) -> dict[str, Field]:
 
 _UNIT_INDEX = _index(UNIT_FIELDS)
 _META_INDEX = _index(META_FIELDS)
+_INDICATOR_INDEX = _index(INDICATOR_FIELDS)
+_GROUP_INDEX = {match_key(spelling): g for g in GROUPS for spelling in (g.code, g.label)}
 
 
 def unit_field(header: str) -> Field | None:
     """The units column a header names (canonical key, label or alias, loosely matched)."""
     return _UNIT_INDEX.get(match_key(header))
+
+
+def indicator_field(header: str) -> Field | None:
+    """The indicators column a header names (canonical key, label or alias, loosely matched)."""
+    return _INDICATOR_INDEX.get(match_key(header))
+
+
+def group_named(text: str) -> Group | None:
+    """The group a cell names: its code (`ckmb`) or its label ("Công khai, minh bạch")."""
+    return _GROUP_INDEX.get(match_key(text))
 
 
 def meta_field(key: str) -> Field | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.common.errors import SnapshotError
 from generator.common.textfold import fold
+from generator.snapshot.indicators import is_indicators_file
 from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
 from generator.snapshot.model import Period, Snapshot, SnapshotMeta
 from generator.snapshot.sidecar import is_sidecar
@@ -60,8 +61,8 @@ def _candidates(folder: Path, exclude: Path) -> list[Path]:
     found = []
     for path in sorted(folder.iterdir()):
         name = path.name
-        if name.startswith((".", "~$")) or is_sidecar(path):
-            continue  # hidden files, Excel lock files, CSV sidecars
+        if name.startswith((".", "~$")) or is_sidecar(path) or is_indicators_file(path):
+            continue  # hidden files, Excel lock files, CSV sidecars and indicator tables
         if path.suffix.lower() not in SNAPSHOT_SUFFIXES or not path.is_file():
             continue
         if _same_file(path, exclude):

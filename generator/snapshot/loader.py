@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 
 from generator.common.errors import Problem, SnapshotError
-from generator.snapshot.model import Snapshot, SnapshotMeta
-from generator.snapshot.raw import Findings, RawSnapshot
+from generator.snapshot.fields import indicator_field
+from generator.snapshot.indicators import indicators_file, validate_indicators
+from generator.snapshot.model import Indicator, Snapshot, SnapshotMeta
+from generator.snapshot.raw import Findings, RawSnapshot, RawUnits
 from generator.snapshot.read_delimited import decode_utf8, read_delimited
 from generator.snapshot.read_json import read_json
 from generator.snapshot.read_xlsx import read_xlsx
@@ -32,6 +34,9 @@ def load_snapshot(path: Path | str) -> Snapshot:
     raw = _read(path, file, data, findings, with_units=True) if data is not None else None
     meta = validate_meta(raw.meta, findings) if raw is not None and raw.meta is not None else None
     units = validate_units(raw.units, findings) if raw is not None and raw.units is not None else ()
+    indicators: tuple[Indicator, ...] = ()
+    if raw is not None and raw.indicators is not None:
+        indicators = validate_indicators(raw.indicators, meta, units, findings)
     if findings.problems or meta is None or data is None:
         raise _error(file, findings.problems)
     return Snapshot(
@@ -40,6 +45,7 @@ def load_snapshot(path: Path | str) -> Snapshot:
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
         warnings=tuple(findings.warnings),
+        indicators=indicators,
     )
 
 
@@ -177,5 +183,22 @@ def _read(
     text = decode_utf8(file, data, findings)
     if text is None:
         return RawSnapshot(meta, None)
-    units = read_delimited(file, text, findings, default="\t" if suffix == TSV else ",")
-    return RawSnapshot(meta, units)
+    delimiter = "\t" if suffix == TSV else ","
+    units = read_delimited(file, text, findings, default=delimiter)
+    return RawSnapshot(meta, units, _read_indicators_file(path, findings, delimiter))
+
+
+def _read_indicators_file(table: Path, findings: Findings, delimiter: str) -> RawUnits | None:
+    """The `<stem>.indicators.csv` beside a CSV/TSV table, when present."""
+    path = indicators_file(table)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        findings.error(str(path), f"không đọc được tệp: {exc.strerror or exc}")
+        return None
+    text = decode_utf8(str(path), data, findings)
+    if text is None:
+        return None
+    return read_delimited(str(path), text, findings, default=delimiter, lookup=indicator_field)

@@ -244,6 +244,42 @@ class UnitResult:
         return value
 
 
+AUTHORITY_ROW = "authority"  # the `unit_code` of an indicator row about the authority itself
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One sub-indicator (metric) behind a group score, as the portal publishes it.
+
+    `unit_code` None means the evaluated authority's own figure. A score of None means "no data"
+    (the portal's null), not zero; a `max_score` of 0 marks an indicator shown for information only.
+    """
+
+    unit_code: str | None
+    group: Group
+    code: str
+    name: str
+    max_score: Decimal
+    numerator: int | None = None
+    denominator: int | None = None
+    ratio: Decimal | None = None  # percent 0-100
+    score: Decimal | None = None
+    quality_status: str | None = None
+    quality_message: str | None = None
+
+    @property
+    def share(self) -> Decimal | None:
+        """The score as a share (0-1) of the maximum; None without a score or a maximum."""
+        if self.score is None or self.max_score <= 0:
+            return None
+        return self.score / self.max_score
+
+    @property
+    def shortfall(self) -> Decimal | None:
+        """Points below the maximum; None without a score."""
+        return None if self.score is None else self.max_score - self.score
+
+
 @dataclass(frozen=True)
 class SnapshotMeta:
     """The `meta` part: the evaluated authority's own result."""
@@ -270,6 +306,7 @@ class Snapshot:
     path: Path
     sha256: str
     warnings: tuple[str, ...] = field(default=())
+    indicators: tuple[Indicator, ...] = field(default=())  # optional table, in file order
 
     @property
     def overdue_total(self) -> int | None:

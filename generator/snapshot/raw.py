@@ -83,7 +83,10 @@ class Findings:
 
 @dataclass(frozen=True)
 class RawSnapshot:
-    """A reader's result: either part is None when it could not be found at all."""
+    """A reader's result: either part is None when it could not be found at all.
+
+    `indicators` is the optional sub-indicator table (None when the file has none)."""
 
     meta: RawMeta | None
     units: RawUnits | None
+    indicators: RawUnits | None = None

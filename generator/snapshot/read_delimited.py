@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
-from generator.snapshot.fields import unit_field
+from generator.snapshot.fields import Field, unit_field
 from generator.snapshot.raw import Findings, RawUnits
 from generator.snapshot.tables import map_header, record_from_row, row_has_data
 from generator.snapshot.values import is_blank
@@ -40,8 +41,9 @@ def detect_delimiter(header_line: str, default: str = ",") -> str:
     return best
 
 
-def read_delimited(file: str, text: str, findings: Findings, default: str = ",") -> RawUnits | None:
-    """The units table of a CSV/TSV text; problems go to `findings`."""
+def read_delimited(file: str, text: str, findings: Findings, default: str = ",",
+                   lookup: Callable[[str], Field | None] = unit_field) -> RawUnits | None:
+    """The units table (or the table `lookup` names) of a CSV/TSV text; problems go to `findings`."""
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), None)
     if header_line is None:
@@ -59,7 +61,7 @@ def read_delimited(file: str, text: str, findings: Findings, default: str = ",")
                 if all(is_blank(v) for v in values):
                     continue
                 header_row = number
-                header = map_header(values, file, number, findings)
+                header = map_header(values, file, number, findings, lookup)
             elif row_has_data(values, header):
                 records.append(record_from_row(values, header, file, number))
     except csv.Error as exc:

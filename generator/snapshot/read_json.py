@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 
-from generator.snapshot.fields import unit_field
+from generator.snapshot.fields import Field, indicator_field, unit_field
 from generator.snapshot.raw import Cell, Findings, RawMeta, RawRecord, RawSnapshot, RawUnits
 from generator.snapshot.read_delimited import decode_utf8
 from generator.snapshot.tables import MetaEntry, collect_meta
 
-_TOP_LEVEL = frozenset({"meta", "units"})
+_TOP_LEVEL = frozenset({"meta", "units", "indicators"})
 _JSON_TYPES = {
     list: "một danh sách",
     str: "một chuỗi",
@@ -69,7 +70,10 @@ def read_json(
             findings.warn(file, f'khóa "{key}" không thuộc mẫu số liệu, bỏ qua')
     meta = read_meta_object(file, document.get("meta"), findings, "meta")
     units = _read_units(file, document, findings) if with_units else None
-    return RawSnapshot(meta, units)
+    indicators = None
+    if with_units and document.get("indicators") is not None:
+        indicators = _read_table(file, document["indicators"], "indicators", findings, indicator_field)
+    return RawSnapshot(meta, units, indicators)
 
 
 def read_meta_object(file: str, value: object, findings: Findings, where: str) -> RawMeta | None:
@@ -98,40 +102,52 @@ def _read_units(file: str, document: dict[str, object], findings: Findings) -> R
         return None
     if not items:
         findings.error(file, "danh sách units không có đơn vị nào", row="units")
+    return _read_table(file, items, "units", findings, unit_field)
+
+
+def _read_table(file: str, items: object, key: str, findings: Findings,
+                lookup: Callable[[str], Field | None]) -> RawUnits | None:
+    """A list of objects (`units` or `indicators`), each located as `key[N]` and its keys."""
+    if not isinstance(items, list):
+        findings.error(
+            file, f'"{key}" phải là một danh sách, không phải {describe_json(items)}', row=key
+        )
+        return None
     columns: set[str] = set()
     warned: set[str] = set()
     records: list[RawRecord] = []
     for number, item in enumerate(items, start=1):
-        where = f"units[{number}]"
+        where = f"{key}[{number}]"
         if not isinstance(item, dict):
+            what = "mỗi đơn vị" if key == "units" else "mỗi dòng chỉ số"
             findings.error(
                 file,
-                f"mỗi đơn vị phải là một đối tượng, không phải {describe_json(item)}",
+                f"{what} phải là một đối tượng, không phải {describe_json(item)}",
                 row=where,
             )
             continue
         cells: dict[str, Cell] = {}
-        for key, value in item.items():
-            field = unit_field(str(key))
+        for name, value in item.items():
+            field = lookup(str(name))
             if field is None:
-                if key not in warned:
-                    warned.add(key)
+                if name not in warned:
+                    warned.add(name)
                     findings.warn(
                         file,
-                        f'khóa "{key}" không thuộc mẫu số liệu, bỏ qua',
+                        f'khóa "{name}" không thuộc mẫu số liệu, bỏ qua',
                         row=where,
-                        column=str(key),
+                        column=str(name),
                     )
                 continue
             if field.key in cells:
                 findings.error(
                     file,
-                    f'khóa "{key}" ({field.label}) trùng với khóa "{cells[field.key].column}"',
+                    f'khóa "{name}" ({field.label}) trùng với khóa "{cells[field.key].column}"',
                     row=where,
-                    column=str(key),
+                    column=str(name),
                 )
                 continue
             columns.add(field.key)
-            cells[field.key] = Cell(value, file, where, str(key))
+            cells[field.key] = Cell(value, file, where, str(name))
         records.append(RawRecord(where, number, cells))
-    return RawUnits(file, "units", frozenset(columns), tuple(records), header_known=False)
+    return RawUnits(file, key, frozenset(columns), tuple(records), header_known=False)

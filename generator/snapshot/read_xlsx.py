@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from generator.common.imports import import_without
 from generator.common.textfold import fold
+from generator.snapshot.fields import Field, indicator_field, unit_field
 from generator.snapshot.raw import Findings, RawMeta, RawSnapshot, RawUnits
 from generator.snapshot.tables import (
     MetaEntry,
@@ -21,6 +22,7 @@ from generator.snapshot.values import is_blank
 
 META_SHEET = "meta"
 UNITS_SHEET = "units"
+INDICATORS_SHEET = "indicators"  # optional
 _META_HEADER_VALUES = frozenset({"value", "gia tri"})
 _T = TypeVar("_T")
 
@@ -72,12 +74,16 @@ def _read(file: str, workbook: Any, findings: Findings, with_units: bool) -> Raw
             sheets[wanted] = _guarded(lambda: workbook[name])  # noqa: B023 - called at once
         else:
             findings.error(file, f'thiếu trang tính "{wanted}"')
-    meta = units = None
+    meta = units = indicators = None
     if META_SHEET in sheets:
         meta = _read_meta(f"{file}[{META_SHEET}]", sheets[META_SHEET], findings)
     if UNITS_SHEET in sheets:
         units = _read_units(f"{file}[{UNITS_SHEET}]", sheets[UNITS_SHEET], findings)
-    return RawSnapshot(meta, units)
+    if with_units and INDICATORS_SHEET in by_name:
+        name = by_name[INDICATORS_SHEET]
+        sheet = _guarded(lambda: workbook[name])
+        indicators = _read_units(f"{file}[{name}]", sheet, findings, indicator_field)
+    return RawSnapshot(meta, units, indicators)
 
 
 def _rows(sheet: Any) -> Iterator[tuple[int, tuple[object, ...]]]:
@@ -103,12 +109,13 @@ def _read_meta(file: str, sheet: Any, findings: Findings) -> RawMeta:
     return RawMeta(file, None, collect_meta(entries, file, findings))
 
 
-def _read_units(file: str, sheet: Any, findings: Findings) -> RawUnits | None:
+def _read_units(file: str, sheet: Any, findings: Findings,
+                lookup: Callable[[str], Field | None] = unit_field) -> RawUnits | None:
     rows = _rows(sheet)
     for number, values in rows:
         if any(not is_blank(v) for v in values):
             header_row = number
-            header = map_header(values, file, number, findings)
+            header = map_header(values, file, number, findings, lookup)
             break
     else:
         findings.error(file, "trang tính trống, không có dòng tiêu đề")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from generator.snapshot.fields import meta_field, unit_field
+from generator.snapshot.fields import Field, meta_field, unit_field
 from generator.snapshot.raw import Cell, Findings, Location, RawRecord
 from generator.snapshot.values import is_blank
 
@@ -32,8 +32,10 @@ class Header:
         return frozenset(self.positions.values())
 
 
-def map_header(values: Sequence[object], file: str, row: Location, findings: Findings) -> Header:
-    """Match each header cell to a column; unknown ones warned about, repeated ones refused."""
+def map_header(values: Sequence[object], file: str, row: Location, findings: Findings,
+               lookup: Callable[[str], Field | None] = unit_field) -> Header:
+    """Match each header cell to a column (of `units` by default, or the table `lookup` names);
+    unknown ones warned about, repeated ones refused."""
     positions: dict[int, str] = {}
     first_position: dict[str, int] = {}
     for index, value in enumerate(values):
@@ -41,7 +43,7 @@ def map_header(values: Sequence[object], file: str, row: Location, findings: Fin
             continue
         text = str(value).strip()
         letter = column_letter(index)
-        field = unit_field(text)
+        field = lookup(text)
         if field is None:
             findings.warn(
                 file, f'cột "{text}" không thuộc mẫu số liệu, bỏ qua', row=row, column=letter

@@ -15,6 +15,7 @@ from generator.snapshot.fields import (
     UNIT_FIELDS,
     Field,
     ValueKind,
+    group_named,
     unit_kind,
 )
 from generator.snapshot.model import GROUPS, Period, SnapshotMeta, UnitKind, UnitResult
@@ -73,6 +74,18 @@ def _convert(field: Field, value: object) -> object:
         return rate
     if kind is ValueKind.PERIOD:
         return read_period(value)
+    if kind is ValueKind.GROUP:
+        text = read_text(value)
+        group = group_named(text) if text else None
+        if group is None:
+            raise Invalid("không phải nhóm chỉ số; dùng một trong " + ", ".join(g.code for g in GROUPS))
+        return group
+    if kind is ValueKind.POINTS:
+        points = read_decimal(value)
+        assert points is not None
+        if points < 0:
+            raise Invalid("là số âm", show_number(points))
+        return points
     return read_cutoff(value)
 
 
@@ -85,7 +98,7 @@ def _checked_text(value: object) -> str:
     return text
 
 
-def _read_cells(
+def read_cells(
     fields: tuple[Field, ...], cells: dict[str, Cell], findings: Findings
 ) -> tuple[dict[str, object], set[str]]:
     """Typed values of the non-empty valid cells, and the keys whose cell was invalid."""
@@ -108,7 +121,7 @@ def _read_cells(
 def validate_meta(raw: RawMeta, findings: Findings) -> SnapshotMeta | None:
     """The authority's own result, or None when any meta rule fails (problems recorded)."""
     before = len(findings.problems)
-    values, invalid = _read_cells(META_FIELDS, raw.cells, findings)
+    values, invalid = read_cells(META_FIELDS, raw.cells, findings)
     for field in META_FIELDS:
         if field.required and field.key not in values and field.key not in invalid:
             cell = raw.cells.get(field.key)
@@ -201,7 +214,7 @@ def validate_units(raw: RawUnits, findings: Findings) -> tuple[UnitResult, ...]:
     first_name: dict[str, RawRecord] = {}
     units: list[UnitResult] = []
     for record in raw.records:
-        values, invalid = _read_cells(UNIT_FIELDS, record.cells, findings)
+        values, invalid = read_cells(UNIT_FIELDS, record.cells, findings)
         for key in ("code", "name", "kind"):
             if key in raw.columns and key not in values and key not in invalid:
                 cell = record.cells.get(key)
