@@ -27,6 +27,7 @@ STAGES: tuple[str, ...] = (
     "build",
     "register",  # accounts, uploads, batch runs and the register of issued documents (SQLAlchemy)
     "review",
+    "web",  # the office's web page (FastAPI), a thin layer over build, register and review, beside cli
     "cli",
 )
 TOP_MODULES = {"generator", "generator.__main__"}  # the package itself and `python -m generator`

@@ -216,7 +216,7 @@ def test_verify_command_exits_0_when_registered_and_1_when_not(issued, capsys):
     assert "Không khớp" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", [["users", "add"], ["register", "list"], ["register", "show"], ["verify"]])
+@pytest.mark.parametrize("command", [["users", "add"], ["register", "list"], ["register", "show"], ["verify"], ["serve"]])
 def test_each_command_has_vietnamese_help_with_an_example(command, capsys):
     assert main([*command, "--help"]) == 0
     out = capsys.readouterr().out

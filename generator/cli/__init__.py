@@ -37,12 +37,13 @@ app = i18n.VietnameseTyper(
 
 
 def _register() -> None:
-    from generator.cli import batch_cmd, generate_cmd, register_cmds, snapshot_cmds, templates_cmd
+    from generator.cli import batch_cmd, generate_cmd, register_cmds, serve_cmd, snapshot_cmds, templates_cmd
 
     snapshot_cmds.register(app)
     generate_cmd.register(app)
     batch_cmd.register(app)
     app.add_typer(templates_cmd.app, name="templates")
+    serve_cmd.register(app)
     register_cmds.register(app)
 
 

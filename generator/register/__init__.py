@@ -6,7 +6,15 @@ the register only adds the number's uniqueness and the record of what was issued
 """
 from __future__ import annotations
 
-from generator.register.issuing import ISSUED_DIR, IssueRequest, attach_files, issue, parse_number, verify
+from generator.register.issuing import (
+    ISSUED_DIR,
+    IssueRequest,
+    attach_files,
+    issue,
+    parse_number,
+    signer_text,
+    verify,
+)
 from generator.register.store import DATABASE_ENV, DEFAULT_DATA, Register, RegisterError, local, now
 from generator.register.values import (
     BatchState,
@@ -41,5 +49,6 @@ __all__ = [
     "local",
     "now",
     "parse_number",
+    "signer_text",
     "verify",
 ]

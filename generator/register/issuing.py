@@ -54,9 +54,11 @@ def parse_number(text: str) -> int:
 
 
 def signer_text(profile: Profile) -> str:
-    """Who signs, as the profile names them: "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Hà Minh Hải"."""
+    """Who signs, as the profile names them: "Hà Minh Hải (KT. CHỦ TỊCH, PHÓ CHỦ TỊCH)"."""
     signer = profile.signer
-    return " ".join([*signer.authority_lines[-1:], *signer.title_lines, signer.name]).strip()
+    title = ", ".join([*signer.authority_lines[-1:], *signer.title_lines])
+    name = signer.name.strip() or "(chưa có họ tên trong hồ sơ cơ quan)"
+    return f"{name} ({title})" if title else name
 
 
 def duplicate_message(holder: IssuedDocument) -> str:
@@ -133,15 +135,18 @@ def attach_files(register: Register, issued_id: int, folder: Path, records: Iter
         row = session.get(IssuedRow, issued_id)
         if row is None:
             raise UsageError(f"Không có văn bản số thứ tự {issued_id} trong sổ")
-        known = {(f.path, f.sha256) for f in row.files}
+        # The same bytes for the same document are one registered file (a batch's dispatch PDF is the
+        # issued one again); DOCX bytes may differ between runs, and then both are registered.
+        known = {(f.kind, f.unit_code, f.format, f.sha256) for f in row.files}
         for record in records:
             for f in record.files:
-                path = register.relative(folder / f.path)
-                if (path, f.sha256) in known:
+                key = (record.kind, record.unit_code, f.format, f.sha256)
+                if key in known:
                     continue
-                row.files.append(IssuedFileRow(path=path, format=f.format, kind=record.kind,
-                                               unit_code=record.unit_code, sha256=f.sha256, bytes=f.bytes))
-                known.add((path, f.sha256))
+                row.files.append(IssuedFileRow(path=register.relative(folder / f.path), format=f.format,
+                                               kind=record.kind, unit_code=record.unit_code, sha256=f.sha256,
+                                               bytes=f.bytes))
+                known.add(key)
                 added += 1
     return added
 

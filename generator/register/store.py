@@ -202,10 +202,9 @@ class Register:
             row = self._batch_row(session, batch_id)
             row.status, row.pid, row.done, row.failures, row.message = "running", pid, 0, "[]", ""
 
-    def batch_planned(self, batch_id: str, total: int, folder: Path) -> None:
+    def batch_planned(self, batch_id: str, total: int) -> None:
         with self.session() as session:
-            row = self._batch_row(session, batch_id)
-            row.total, row.folder = total, self.relative(folder)
+            self._batch_row(session, batch_id).total = total
 
     def batch_progress(self, batch_id: str, failure: Failure | None = None) -> None:
         """One more document finished (made, kept or failed)."""
@@ -216,11 +215,18 @@ class Register:
                 row.failures = json.dumps([*json.loads(row.failures), [failure.name, failure.reason]],
                                           ensure_ascii=False)
 
-    def batch_finished(self, batch_id: str, status: str, zip_path: Path | None = None, message: str = "") -> None:
+    def batch_finished(self, batch_id: str, status: str, folder: Path | None = None, zip_path: Path | None = None,
+                       message: str = "") -> None:
         with self.session() as session:
             row = self._batch_row(session, batch_id)
             row.status, row.finished_at, row.message, row.pid = status, now(), message, None
+            if folder is not None:
+                row.folder = self.relative(folder)
             row.zip = self.relative(zip_path) if zip_path is not None else None
+
+    def batch_pid(self, batch_id: str) -> int | None:
+        with self.session() as session:
+            return session.scalar(select(BatchRow.pid).where(BatchRow.id == batch_id))
 
     def batch(self, batch_id: str) -> BatchState | None:
         with self.session() as session:
@@ -269,6 +275,13 @@ class Register:
     def issued_list(self, limit: int = 200, offset: int = 0) -> tuple[IssuedDocument, ...]:
         query = (select(IssuedRow).options(selectinload(IssuedRow.templates), selectinload(IssuedRow.files))
                  .order_by(IssuedRow.issue_date.desc(), IssuedRow.id.desc()).limit(limit).offset(offset))
+        with self.session() as session:
+            return tuple(issued_document(r) for r in session.scalars(query))
+
+    def issued_for_snapshot(self, sha256: str) -> tuple[IssuedDocument, ...]:
+        query = (select(IssuedRow).where(IssuedRow.snapshot_sha256 == sha256)
+                 .options(selectinload(IssuedRow.templates), selectinload(IssuedRow.files))
+                 .order_by(IssuedRow.issue_date.desc(), IssuedRow.id.desc()))
         with self.session() as session:
             return tuple(issued_document(r) for r in session.scalars(query))
 

@@ -27,8 +27,8 @@ from generator.content import TemplateInfo
 from generator.review.passages import Passage, Unreadable, template_passages
 from generator.review.textdiff import ChangedLine, Piece, paragraph_pieces, similarity, word_diff
 
-__all__ = ["Change", "ChangedLine", "FileDiff", "Piece", "Versions", "compare_passages", "read_versions", "report",
-           "summary", "template_diffs", "word_diff"]
+__all__ = ["Change", "ChangedLine", "FileDiff", "Piece", "Revision", "Versions", "approval_revision",
+           "compare_passages", "read_versions", "report", "revisions", "summary", "template_diffs", "word_diff"]
 
 _PAIR_CUTOFF = 0.5  # two paragraphs less alike than this are one removed and one added, not one changed
 CURRENT = "bản hiện tại"
@@ -126,6 +126,39 @@ def _git(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise TemplateError("Không tìm thấy chương trình git để so sánh các phiên bản") from None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A git commit that changed a template's files: what a reviewer picks a version by."""
+
+    id: str  # the full commit hash
+    short: str
+    date: str  # YYYY-MM-DD
+    subject: str
+
+
+def revisions(info: TemplateInfo, limit: int = 30) -> tuple[Revision, ...]:
+    """The commits that changed the template's files or manifest, newest first; () outside a git repository."""
+    paths = [str(p) for p in (*info.files, info.manifest_path)]
+    result = _git(info.directory, "log", f"-n{limit}", "--format=%H%x1f%h%x1f%ad%x1f%s", "--date=short", "--", *paths)
+    if result.returncode != 0:
+        return ()
+    found = []
+    for line in result.stdout.splitlines():
+        parts = line.split("\x1f")
+        if len(parts) == 4:
+            found.append(Revision(*parts))
+    return tuple(found)
+
+
+def approval_revision(info: TemplateInfo) -> str | None:
+    """The commit that recorded the template's current approval (its hash in manifest.yaml), if committed."""
+    if not info.approved_sha256:
+        return None
+    result = _git(info.directory, "log", "-n1", "--format=%H", f"-S{info.approved_sha256}", "--",
+                  str(info.manifest_path))
+    return result.stdout.strip() or None if result.returncode == 0 else None
 
 
 @dataclass(frozen=True)
