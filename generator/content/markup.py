@@ -4,13 +4,16 @@ Vocabulary (all a template may write):
   <document title="...">
     <subject>V/v ...</subject>
     <recipients><to>...</to>...</recipients>
-    <body> <p [indent="no"] [align="center|left|right|justify"]>text <b>bold</b> <i>italic</i></p>
+    <body> <p [indent="no"] [align="center|left|right|justify"] [keep="next"]>
+             text <b>bold</b> <i>italic</i> <nobr>kept on one line</nobr></p>
            <table widths="4 30 7 ..."><tr head="yes"><td [align] [colspan] [rowspan] [b="yes"]>..</td></tr></table>
     </body>
     <copies><to>...</to>...</copies>          (optional; the profile's list otherwise)
     <annex heading=".." title=".." [subtitle=".."] [landscape="yes"]> blocks </annex>
   </document>
-Whitespace inside text is collapsed, so template authors may wrap lines freely.
+Whitespace inside text is collapsed, so template authors may wrap lines freely; a non-breaking
+space (&#160;) is kept. <nobr> may also wrap words of a <subject>, <td> or <to>: its spaces become
+non-breaking spaces there.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from lxml import etree
 from generator.common.errors import Problem, TemplateError
 from generator.content.model import Align, Annex, Block, Cell, Paragraph, Span, Table
 
-_SPACE = re.compile(r"\s+")
+# Collapsible white space: not U+00A0, which templates and the program use on purpose (blanks left
+# for the clerk, words kept together).
+_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+NBSP = "\u00a0"
 _ALIGNS: dict[str, Align] = {"left": "left", "center": "center", "right": "right", "justify": "justify"}
 YES = {"yes", "true", "1", "co", "có"}  # how templates may write a true attribute
 
@@ -116,19 +122,24 @@ class _Reader:
         return tuple(blocks)
 
     def paragraph(self, element: etree._Element) -> Paragraph:
-        spans = merge_spans(self.spans(element, bold=False, italic=False))
-        return Paragraph(spans, align=self.align(element, "justify"), indent=element.get("indent", "yes") in YES)
+        spans = merge_spans(self.spans(element, bold=False, italic=False, nobreak=False))
+        keep = element.get("keep", "")
+        if keep not in ("", "next"):
+            self.fail(element, f"keep=“{keep}” không hợp lệ (chỉ dùng keep=\"next\")")
+        return Paragraph(spans, align=self.align(element, "justify"), indent=element.get("indent", "yes") in YES,
+                         keep_with_next=keep == "next")
 
-    def spans(self, element: etree._Element, bold: bool, italic: bool) -> list[Span]:
-        spans = [Span(element.text, bold, italic)] if element.text else []
+    def spans(self, element: etree._Element, bold: bool, italic: bool, nobreak: bool) -> list[Span]:
+        spans = [Span(element.text, bold, italic, nobreak=nobreak)] if element.text else []
         for child in element:
             if isinstance(child.tag, str):
-                if child.tag in ("b", "i"):
-                    spans += self.spans(child, bold or child.tag == "b", italic or child.tag == "i")
+                if child.tag in ("b", "i", "nobr"):
+                    spans += self.spans(child, bold or child.tag == "b", italic or child.tag == "i",
+                                        nobreak or child.tag == "nobr")
                 else:
-                    self.fail(child, f"trong đoạn văn chỉ dùng <b> và <i>, không dùng <{child.tag}>")
+                    self.fail(child, f"trong đoạn văn chỉ dùng <b>, <i> và <nobr>, không dùng <{child.tag}>")
             if child.tail:
-                spans.append(Span(child.tail, bold, italic))
+                spans.append(Span(child.tail, bold, italic, nobreak=nobreak))
         return spans
 
     def align(self, element: etree._Element, default: Align) -> Align:
@@ -191,11 +202,18 @@ def _tag(element: etree._Element) -> str:
 
 
 def _collapse(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", text).strip(" ")
 
 
 def _text(element: etree._Element) -> str:
-    return _collapse("".join(element.itertext()))
+    """The element's text, collapsed; words inside <nobr> joined by non-breaking spaces."""
+    pieces = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str):
+            inner = _text(child)
+            pieces.append(inner.replace(" ", NBSP) if child.tag == "nobr" else inner)
+        pieces.append(child.tail or "")
+    return _collapse("".join(pieces))
 
 
 def merge_spans(spans: list[Span]) -> tuple[Span, ...]:
@@ -214,14 +232,14 @@ def merge_spans(spans: list[Span]) -> tuple[Span, ...]:
     # A space that ends a span before a plain (not highlighted) one moves into it: WeasyPrint may
     # otherwise break a justified line right after its first word (seen with “…” before <i>).
     for i in range(len(merged) - 1):
-        if merged[i].text.endswith(" ") and not merged[i + 1].highlight:
+        if merged[i].text.endswith(" ") and not merged[i + 1].highlight and not merged[i + 1].nobreak:
             merged[i] = replace(merged[i], text=merged[i].text[:-1])
             merged[i + 1] = replace(merged[i + 1], text=" " + merged[i + 1].text)
     if merged:
-        merged[0] = replace(merged[0], text=merged[0].text.lstrip())
-        merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip())
+        merged[0] = replace(merged[0], text=merged[0].text.lstrip(" "))
+        merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip(" "))
     return tuple(s for s in merged if s.text)
 
 
-def _style(span: Span) -> tuple[bool, bool, bool]:
-    return (span.bold, span.italic, span.highlight)
+def _style(span: Span) -> tuple[bool, bool, bool, bool]:
+    return (span.bold, span.italic, span.highlight, span.nobreak)

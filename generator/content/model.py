@@ -14,21 +14,29 @@ Align = Literal["left", "center", "right", "justify"]
 
 @dataclass(frozen=True)
 class Span:
-    """A run of text with its emphasis; `highlight` marks text a reviewer must notice (review packs)."""
+    """A run of text with its emphasis; `highlight` marks text a reviewer must notice (review packs).
+
+    `nobreak` keeps the run on one line (a URL, "58,86/100 điểm"): no line break inside it.
+    """
 
     text: str
     bold: bool = False
     italic: bool = False
     highlight: bool = False
+    nobreak: bool = False
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A body paragraph. `indent` False for paragraphs without the first-line indent."""
+    """A body paragraph. `indent` False for paragraphs without the first-line indent.
+
+    `keep_with_next` keeps it on the page of the block that follows (a heading, a lead-in).
+    """
 
     spans: tuple[Span, ...]
     align: Align = "justify"
     indent: bool = True
+    keep_with_next: bool = False
 
     @property
     def text(self) -> str:
@@ -102,6 +110,7 @@ class Document:
     copies_to: tuple[str, ...]  # "Nơi nhận" entries, unpunctuated
     annexes: tuple[Annex, ...] = ()
     draft_mark: str | None = None  # e.g. "DỰ THẢO" when made from a draft template
+    draft_notes: tuple[str, ...] = ()  # why it is a draft beyond the template (placeholder profile values)
     title: str = field(default="")  # document metadata title (for PDF/DOCX properties)
 
     recipients_label: str = "Kính gửi:"

@@ -16,7 +16,7 @@ from generator.content import Document
 from generator.render import docx_styles as st
 from generator.render.base import Renderer
 from generator.render.docx_body import annex_xml, blocks_xml
-from generator.render.docx_front import header_block, recipients_block, signature_block
+from generator.render.docx_front import draft_notes_block, header_block, recipients_block, signature_block
 from generator.render.docx_pages import HeaderSet, sect_pr, text_width
 from generator.render.docx_xml import NSDECL, paragraph
 
@@ -52,14 +52,15 @@ class DocxRenderer(Renderer):
         width = text_width(layout, landscape=False)
         parts = [
             header_block(document.header, layout, width),
+            draft_notes_block(document),
             recipients_block(document, layout, width),
-            blocks_xml(document.body, width),
-            signature_block(document, width),
+            blocks_xml(document.body, layout, width),
+            signature_block(document, layout, width),
         ]
         section = sect_pr(layout, headers, landscape=False, restart_numbering=False)
         for annex in document.annexes:
             parts.append(paragraph(st.style_id(st.SECTION_END), sect_pr=section))
-            parts.append(annex_xml(annex, text_width(layout, annex.landscape)))
+            parts.append(annex_xml(annex, layout, text_width(layout, annex.landscape)))
             section = sect_pr(layout, headers, landscape=annex.landscape, restart_numbering=True)
         # The last section ends on a tiny paragraph too, so a closing table never ends the body.
         parts.append(paragraph(st.style_id(st.SECTION_END)))

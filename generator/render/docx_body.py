@@ -5,24 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from generator.common.errors import RenderError
-from generator.content import Annex, Block, Cell, Paragraph, Table
+from generator.common.layout import Layout
+from generator.content import Annex, Block, Cell, Paragraph, Span, Table
 from generator.render import docx_styles as st
-from generator.render.docx_xml import cell, jc, paragraph, row, run, table
+from generator.render.docx_xml import TWIPS_PER_PT, cell, jc, paragraph, row, run, table
 
-# From this many columns on, a table uses the 11 pt cell style so figures fit their columns.
-DENSE_COLUMNS = 8
-# Space (twips) between a table and the paragraph after it; the body style only has space after.
-_GAP_AFTER_TABLE = 120
+NBSP = "\u00a0"
+
+
+def _span_text(span: Span) -> str:
+    """A run's text; inside a no-break span every space is a non-breaking one (Word breaks at spaces only)."""
+    return span.text.replace(" ", NBSP) if span.nobreak else span.text
 
 
 def body_paragraph(block: Paragraph, space_before: int | None = None, keep_next: bool = False) -> str:
     """A "CV Body" paragraph; only deviations from the style (no indent, other alignment) are direct."""
-    runs = "".join(run(span.text, bold=span.bold, italic=span.italic, highlight=span.highlight)
+    runs = "".join(run(_span_text(span), bold=span.bold, italic=span.italic, highlight=span.highlight)
                    for span in block.spans)
     return paragraph(
         st.style_id(st.BODY),
         runs,
-        keep_next=keep_next,
+        keep_next=keep_next or block.keep_with_next,
         space_before=space_before,
         first_line=None if block.indent else 0,
         align=None if block.align == "justify" else jc(block.align),
@@ -88,45 +91,46 @@ def _rows_xml(rows: Iterable[Sequence[Cell]], widths: Sequence[int], style: str,
     return result
 
 
-def table_block(block: Table, text_width: int) -> str:
+def table_block(block: Table, layout: Layout, text_width: int) -> str:
     """A bordered "CV Table" spanning the text width; header rows bold, centred, repeated per page."""
     caption = paragraph(st.style_id(st.TABLE_CAPTION), run(block.caption)) if block.caption else ""
     if not block.header and not block.rows:  # Word rejects a w:tbl without rows
         return caption
     widths = scaled_widths(block.widths, text_width)
-    style = st.style_id(st.TABLE_TEXT_DENSE if len(widths) >= DENSE_COLUMNS else st.TABLE_TEXT)
+    style = st.style_id(st.TABLE_TEXT_DENSE if len(widths) >= layout.dense_table_columns else st.TABLE_TEXT)
     covered: dict[int, tuple[int, int]] = {}
     rows = _rows_xml(block.header, widths, style, header=True, covered=covered)
     rows += _rows_xml(block.rows, widths, style, header=False, covered=covered)
     return caption + table(st.style_id(st.TABLE), widths, rows)
 
 
-def blocks_xml(blocks: Iterable[Block], text_width: int) -> str:
+def blocks_xml(blocks: Iterable[Block], layout: Layout, text_width: int) -> str:
     """Body blocks in order, kept apart after a table (Word would fuse two adjacent tables).
 
     A paragraph that introduces a table (a section heading in the annex, say) is kept on the page
     of the table's first row, as the PDF does, so it never ends a page on its own.
     """
     parts = []
+    gap_after_table = round(layout.table_gap_pt * TWIPS_PER_PT)
     after_table = False
     blocks = tuple(blocks)
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
             before_table = index + 1 < len(blocks) and isinstance(blocks[index + 1], Table)
-            parts.append(body_paragraph(block, space_before=_GAP_AFTER_TABLE if after_table else None,
+            parts.append(body_paragraph(block, space_before=gap_after_table if after_table else None,
                                         keep_next=before_table))
             after_table = False
         elif isinstance(block, Table):
             if after_table:
                 parts.append(paragraph(st.style_id(st.BODY)))
-            parts.append(table_block(block, text_width))
+            parts.append(table_block(block, layout, text_width))
             after_table = True
         else:
             raise RenderError(f"Khối nội dung không được hỗ trợ: {type(block).__name__}.")
     return "".join(parts)
 
 
-def annex_xml(annex: Annex, text_width: int) -> str:
+def annex_xml(annex: Annex, layout: Layout, text_width: int) -> str:
     """The annex heading, upper-case title, italic subtitle, then its blocks."""
     parts = [
         paragraph(st.style_id(st.ANNEX_HEADING), run(annex.heading)),
@@ -134,5 +138,5 @@ def annex_xml(annex: Annex, text_width: int) -> str:
     ]
     if annex.subtitle:
         parts.append(paragraph(st.style_id(st.ANNEX_SUBTITLE), run(annex.subtitle)))
-    parts.append(blocks_xml(annex.blocks, text_width))
+    parts.append(blocks_xml(annex.blocks, layout, text_width))
     return "".join(parts)

@@ -11,21 +11,22 @@ from generator.common.layout import Layout
 from generator.content import Document, Header
 from generator.render import docx_styles as st
 from generator.render.docx_metrics import text_width_pt
-from generator.render.docx_xml import TWIPS_PER_PT, cell, cm, paragraph, row, run, table
+from generator.render.docx_xml import TWIPS_PER_MM, TWIPS_PER_PT, cell, cm, paragraph, row, run, table
 
-# The rule under the issuing body is 1/3-1/2 of its text (NĐ 30); 0.4 sits inside that range.
-ISSUING_RULE_FRACTION = 0.4
-SIGNATURE_SPACE_LINES = 4
-# Space (twips) between the body and the signature block.
-_GAP_BEFORE_SIGNATURE = 240
 # The national motto line falls back to this size when the right column is too narrow for it.
 _MIN_HEADER_SIZE = 12
 
 
-def two_columns(text_width: int) -> tuple[int, int]:
-    """Left and right column widths (twips): left 6-7 cm, right up to 10 cm, within the text width."""
-    left = max(cm(6), min(cm(7), text_width - cm(10)))
-    return left, min(cm(10), text_width - left)
+def header_columns(layout: Layout, text_width: int) -> tuple[int, int]:
+    """Left and right column widths (twips) of the header: the Layout's left column, the rest right."""
+    left = min(cm(layout.header_left_cm), text_width // 2)
+    return left, text_width - left
+
+
+def signature_columns(layout: Layout, text_width: int) -> tuple[int, int]:
+    """"Nơi nhận" (the Layout's width) and the signer's column (the rest), in twips."""
+    left = min(cm(layout.copies_column_cm), text_width // 2)
+    return left, text_width - left
 
 
 def _twips(points: float) -> int:
@@ -44,12 +45,12 @@ def header_block(header: Header, layout: Layout, text_width: int) -> str:
     The second table row holds "Số: ..." and the date line, so both start on the same line.
     """
     sizes = st.StyleSizes.from_layout(layout)
-    left, right = two_columns(text_width)
+    left, right = header_columns(layout, text_width)
     left_parts = [paragraph(st.style_id(st.PARENT_BODY), run(line)) for line in header.parent_body]
     left_parts += [paragraph(st.style_id(st.HEADER_BODY), run(line)) for line in header.issuing_body]
     if header.issuing_body:
         widest = max(text_width_pt(line.upper(), sizes.header, bold=True) for line in header.issuing_body)
-        left_parts.append(_rule(left, _twips(widest * ISSUING_RULE_FRACTION)))
+        left_parts.append(_rule(left, _twips(widest * layout.issuing_rule_fraction)))
 
     country_size = sizes.header
     if _twips(text_width_pt(header.motto_country.upper(), country_size, bold=True)) > right:
@@ -70,6 +71,13 @@ def header_block(header: Header, layout: Layout, text_width: int) -> str:
             cant_split=True),
     ]
     return table(st.style_id(st.LAYOUT_TABLE), (left, right), rows, borders_none=True, cell_margin=0)
+
+
+def draft_notes_block(document: Document) -> str:
+    """A draft's notes (why it cannot be issued as it is) in one framed paragraph under the header."""
+    if not document.draft_notes:
+        return ""
+    return paragraph(st.style_id(st.DRAFT_NOTE), run("\n".join(document.draft_notes)))
 
 
 def recipients_block(document: Document, layout: Layout, text_width: int) -> str:
@@ -99,23 +107,24 @@ def recipients_block(document: Document, layout: Layout, text_width: int) -> str
     return "".join(parts)
 
 
-def signature_block(document: Document, text_width: int) -> str:
+def signature_block(document: Document, layout: Layout, text_width: int) -> str:
     """"Nơi nhận" (left) level with the signer's authority (right), in one unsplittable row."""
-    left, right = two_columns(text_width)
+    left, right = signature_columns(layout, text_width)
+    gap = _twips(layout.signature_gap_pt)
     copies = ""
     if document.copies_to:
-        copies = paragraph(st.style_id(st.COPIES_LABEL), run(document.copies_label),
-                           space_before=_GAP_BEFORE_SIGNATURE)
+        copies = paragraph(st.style_id(st.COPIES_LABEL), run(document.copies_label), space_before=gap)
         copies += "".join(paragraph(st.style_id(st.COPIES), run(line)) for line in document.copies_lines())
     signer = document.signer
     signer_style = st.style_id(st.SIGNER)
     heading = [*signer.authority_lines, *signer.title_lines]
     signer_parts = [
-        paragraph(signer_style, run(line), space_before=_GAP_BEFORE_SIGNATURE if i == 0 else None)
+        paragraph(signer_style, run(line), space_before=gap if i == 0 else None)
         for i, line in enumerate(heading)
     ]
-    signer_parts += [paragraph(signer_style) for _ in range(SIGNATURE_SPACE_LINES)]
-    signer_parts.append(paragraph(st.style_id(st.SIGNER_NAME), run(signer.name)))
+    # The room for the signature and seal is the name's space before, as tall as the PDF's.
+    signer_parts.append(paragraph(st.style_id(st.SIGNER_NAME), run(signer.name),
+                                  space_before=round(layout.signature_space_mm * TWIPS_PER_MM)))
     rows = [row([cell(left, copies or paragraph(st.style_id(st.COPIES))), cell(right, "".join(signer_parts))],
                 cant_split=True)]
     return table(st.style_id(st.LAYOUT_TABLE), (left, right), rows, borders_none=True, cell_margin=0)

@@ -23,8 +23,6 @@ from generator.render.docx_xml import NSDECL, field_run, mm, paragraph, run
 
 A4_SHORT_MM = 210
 A4_LONG_MM = 297
-# Distance of the header from the top edge: half the top margin leaves room for a 13 pt line.
-_HEADER_FRACTION = 0.5
 _FOOTER_MM = 10
 
 
@@ -91,7 +89,7 @@ def sect_pr(layout: Layout, headers: HeaderSet, *, landscape: bool, restart_numb
     margins = (
         f'<w:pgMar w:top="{mm(layout.margin_top_mm)}" w:right="{mm(layout.margin_right_mm)}" '
         f'w:bottom="{mm(layout.margin_bottom_mm)}" w:left="{mm(layout.margin_left_mm)}" '
-        f'w:header="{mm(layout.margin_top_mm * _HEADER_FRACTION)}" w:footer="{mm(_FOOTER_MM)}" w:gutter="0"/>'
+        f'w:header="{mm(layout.page_header_mm)}" w:footer="{mm(_FOOTER_MM)}" w:gutter="0"/>'
     )
     numbering = '<w:pgNumType w:start="1"/>' if restart_numbering else ""
     return (

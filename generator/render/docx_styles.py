@@ -16,12 +16,14 @@ from typing import TypedDict
 from generator.common.layout import Layout
 from generator.render.docx_xml import NSDECL, cm, esc, half_points
 
-RED = "C00000"
+# Frames (draft mark, draft note): 0,75 pt rule (w:sz is in eighths of a point), 1 pt from the text.
+BOX_RULE_EIGHTHS = 6
+BOX_PADDING_PT = 1
 
 
 @dataclass(frozen=True)
 class StyleSizes:
-    """Font sizes (pt) of each component, derived from the Layout within the NĐ 30 ranges."""
+    """Font sizes (pt) of each component, read from the Layout (the PDF stylesheet reads the same)."""
 
     body: float
     header: float
@@ -38,32 +40,28 @@ class StyleSizes:
     table_dense: float
     page_number: float
     draft_mark: float
+    draft_note: float
 
     @classmethod
     def from_layout(cls, layout: Layout) -> StyleSizes:
-        body = layout.body_size_pt
-        header = layout.header_size_pt
         return cls(
-            body=body,
-            header=header,
-            motto=_clamp(header + 1, 13, 14),
-            number=13,
-            subject=_clamp(header - 1, 12, 13),
-            date=_clamp(body, 13, 14),
-            signer=_clamp(body, 13, 14),
-            copies_label=12,
+            body=layout.body_size_pt,
+            header=layout.header_size_pt,
+            motto=layout.motto_size_pt,
+            number=layout.number_size_pt,
+            subject=layout.subject_size_pt,
+            date=layout.date_size_pt,
+            signer=layout.signer_size_pt,
+            copies_label=layout.copies_label_size_pt,
             copies=layout.copies_size_pt,
-            annex_heading=14,
-            annex_title=_clamp(body, 13, 14),
-            table=12,
-            table_dense=11,
-            page_number=13,
-            draft_mark=13,
+            annex_heading=layout.annex_heading_size_pt,
+            annex_title=layout.annex_title_size_pt,
+            table=layout.table_size_pt,
+            table_dense=layout.table_dense_size_pt,
+            page_number=layout.page_number_size_pt,
+            draft_mark=layout.draft_mark_size_pt,
+            draft_note=layout.draft_note_size_pt,
         )
-
-
-def _clamp(value: float, low: float, high: float) -> float:
-    return max(low, min(high, value))
 
 
 def style_id(name: str) -> str:
@@ -95,12 +93,16 @@ ANNEX_SUBTITLE = "CV Annex Subtitle"
 PAGE_HEADER = "CV Page Header"
 SECTION_END = "CV Section End"
 DRAFT_MARK = "CV Draft Mark"  # character style
+DRAFT_NOTE = "CV Draft Note"  # the boxed note of a draft, under the header
 TABLE = "CV Table"  # table style, single borders
 LAYOUT_TABLE = "CV Layout Table"  # table style, no borders (header and signature blocks)
 
 def _rpr(font: str, size: float | None = None, *, bold: bool = False, italic: bool = False,
-         caps: bool = False, color: str | None = None) -> str:
-    """Run properties of a style: the font in every script slot and Vietnamese language, always."""
+         caps: bool = False, color: str | None = None, boxed: bool = False) -> str:
+    """Run properties of a style: the font in every script slot and Vietnamese language, always.
+
+    `boxed` draws a thin black frame around the text (the draft mark, as the PDF draws it).
+    """
     parts = [f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>']
     if bold:
         parts.append("<w:b/><w:bCs/>")
@@ -112,6 +114,8 @@ def _rpr(font: str, size: float | None = None, *, bold: bool = False, italic: bo
         parts.append(f'<w:color w:val="{color}"/>')
     if size is not None:
         parts.append(f'<w:sz w:val="{half_points(size)}"/><w:szCs w:val="{half_points(size)}"/>')
+    if boxed:
+        parts.append(f'<w:bdr w:val="single" w:sz="{BOX_RULE_EIGHTHS}" w:space="{BOX_PADDING_PT}" w:color="000000"/>')
     parts.append('<w:lang w:val="vi-VN" w:eastAsia="vi-VN" w:bidi="ar-SA"/>')
     return f"<w:rPr>{''.join(parts)}</w:rPr>"
 
@@ -125,15 +129,23 @@ class _SharedPPr(TypedDict, total=False):
 
 def _ppr(*, align: str = "left", before: float = 0, after: float = 0, line: float = 1.0,
          first_line_cm: float = 0, hanging_cm: float = 0, keep_next: bool = False,
-         bottom_rule: bool = False, contextual: bool = False) -> str:
+         bottom_rule: bool = False, contextual: bool = False, widows: bool = False, boxed: bool = False) -> str:
     """Paragraph properties of a style; spacing in points, line spacing as a multiple.
 
     `hanging_cm` indents every line but the first (for "- " lists whose wrapped lines align).
     `contextual` drops the spacing between consecutive paragraphs of the same style.
+    `widows` keeps at least two lines of a paragraph together at a page break (the PDF's default).
+    `boxed` frames the paragraph (the draft note).
     """
     parts = []
     if keep_next:
         parts.append("<w:keepNext/>")
+    if widows:
+        parts.append("<w:widowControl/>")
+    if boxed:
+        sides = "".join(f'<w:{side} w:val="single" w:sz="{BOX_RULE_EIGHTHS}" w:space="{BOX_PADDING_PT}" '
+                        'w:color="000000"/>' for side in ("top", "left", "bottom", "right"))
+        parts.append(f"<w:pBdr>{sides}</w:pBdr>")
     if bottom_rule:
         parts.append('<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>')
     parts.append(
@@ -183,31 +195,36 @@ def styles_xml(layout: Layout) -> str:
     styles = [
         _paragraph_style("Normal", _ppr(**single), _rpr(f, s.body), default=True),
         _paragraph_style(BODY, _ppr(align="both", after=layout.space_after_pt, line=layout.line_spacing,
-                                    first_line_cm=layout.first_line_indent_cm), _rpr(f, s.body)),
+                                    first_line_cm=layout.first_line_indent_cm, widows=True), _rpr(f, s.body)),
         _paragraph_style(PARENT_BODY, _ppr(**centre), _rpr(f, s.header, caps=True)),
         _paragraph_style(HEADER_BODY, _ppr(**centre), _rpr(f, s.header, bold=True, caps=True)),
         # An empty paragraph whose bottom border is the short rule; its indents set the length.
         _paragraph_style(HEADER_RULE, _ppr(bottom_rule=True, **centre), _rpr(f, 1)),
         _paragraph_style(MOTTO_COUNTRY, _ppr(**centre), _rpr(f, s.header, bold=True, caps=True)),
         _paragraph_style(MOTTO, _ppr(**centre), _rpr(f, s.motto, bold=True)),
-        _paragraph_style(NUMBER, _ppr(before=6, **centre), _rpr(f, s.number)),
-        _paragraph_style(SUBJECT, _ppr(before=6, **centre), _rpr(f, s.subject)),
-        _paragraph_style(DATE, _ppr(before=6, **centre), _rpr(f, s.date, italic=True)),
-        _paragraph_style(RECIPIENTS, _ppr(before=18, after=layout.space_after_pt, contextual=True, **single),
-                         _rpr(f, s.body)),
-        _paragraph_style(TABLE_CAPTION, _ppr(before=6, after=6, keep_next=True, **centre),
-                         _rpr(f, s.body, bold=True)),
-        _paragraph_style(TABLE_TEXT, _ppr(before=1, after=1, **single), _rpr(f, s.table)),
-        _paragraph_style(TABLE_TEXT_DENSE, _ppr(before=1, after=1, **single), _rpr(f, s.table_dense)),
+        _paragraph_style(NUMBER, _ppr(before=layout.header_gap_pt, **centre), _rpr(f, s.number)),
+        _paragraph_style(SUBJECT, _ppr(before=layout.header_gap_pt, **centre), _rpr(f, s.subject)),
+        _paragraph_style(DATE, _ppr(before=layout.header_gap_pt, **centre), _rpr(f, s.date, italic=True)),
+        _paragraph_style(DRAFT_NOTE, _ppr(before=layout.header_gap_pt, after=layout.header_gap_pt, boxed=True,
+                                          **single), _rpr(f, s.draft_note, italic=True)),
+        _paragraph_style(RECIPIENTS, _ppr(before=layout.recipients_gap_pt, after=layout.space_after_pt,
+                                          contextual=True, **single), _rpr(f, s.body)),
+        _paragraph_style(TABLE_CAPTION, _ppr(before=layout.space_after_pt, after=layout.space_after_pt,
+                                             keep_next=True, **centre), _rpr(f, s.body, bold=True)),
+        _paragraph_style(TABLE_TEXT, _ppr(before=layout.table_cell_padding_v_pt, after=layout.table_cell_padding_v_pt,
+                                          **single), _rpr(f, s.table)),
+        _paragraph_style(TABLE_TEXT_DENSE, _ppr(before=layout.table_cell_padding_v_pt,
+                                                after=layout.table_cell_padding_v_pt, **single),
+                         _rpr(f, s.table_dense)),
         _paragraph_style(SIGNER, _ppr(keep_next=True, **centre), _rpr(f, s.signer, bold=True, caps=True)),
         _paragraph_style(SIGNER_NAME, _ppr(**centre), _rpr(f, s.signer, bold=True)),
         _paragraph_style(COPIES_LABEL, _ppr(keep_next=True, **single),
                          _rpr(f, s.copies_label, bold=True, italic=True)),
-        _paragraph_style(COPIES, _ppr(hanging_cm=0.25, **single), _rpr(f, s.copies)),
+        _paragraph_style(COPIES, _ppr(hanging_cm=layout.copies_hanging_cm, **single), _rpr(f, s.copies)),
         _paragraph_style(ANNEX_HEADING, _ppr(keep_next=True, **centre), _rpr(f, s.annex_heading, bold=True)),
         _paragraph_style(ANNEX_TITLE, _ppr(keep_next=True, **centre),
                          _rpr(f, s.annex_title, bold=True, caps=True)),
-        _paragraph_style(ANNEX_SUBTITLE, _ppr(after=12, keep_next=True, **centre),
+        _paragraph_style(ANNEX_SUBTITLE, _ppr(after=layout.annex_subtitle_gap_pt, keep_next=True, **centre),
                          _rpr(f, s.annex_title, italic=True)),
         _paragraph_style(PAGE_HEADER, _ppr(**centre), _rpr(f, s.page_number)),
         # Holds a section break after the signature block; 1 pt so it never spills onto a new page.
@@ -216,13 +233,14 @@ def styles_xml(layout: Layout) -> str:
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
         "<w:unhideWhenUsed/></w:style>",
         f'<w:style w:type="character" w:styleId="{style_id(DRAFT_MARK)}"><w:name w:val="{DRAFT_MARK}"/>'
-        f'<w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/>{_rpr(f, s.draft_mark, bold=True, color=RED)}'
+        f'<w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/>{_rpr(f, s.draft_mark, bold=True, boxed=True)}'
         "</w:style>",
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
         '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
         '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
         '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
-        _table_style(TABLE, 'w:val="single" w:sz="4" w:space="0" w:color="000000"', cm(0.1)),
+        _table_style(TABLE, 'w:val="single" w:sz="4" w:space="0" w:color="000000"',
+                     round(layout.table_cell_padding_pt * 20)),
         _table_style(LAYOUT_TABLE, 'w:val="none" w:sz="0" w:space="0" w:color="auto"', 0),
         '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
         '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',

@@ -47,8 +47,6 @@ USER_AGENT_CSS = "user-agent.css"
 # = (1825 + 443 + 87) / 2048 em. Layout.line_spacing is a multiple of that line, as in the DOCX,
 # so a CSS line-height of 1.0 would be tighter than Word's (and NĐ 30's) single spacing.
 SINGLE_LINE_EM = 1.15
-SIGNATURE_SPACE_MM = 25  # room for the signature and seal between the title and the name
-DRAFT_MARK_OFFSET_MM = 12  # the draft mark sits this far above the text area, in the top margin
 
 
 class RefusedURL(ValueError):
@@ -108,12 +106,8 @@ def stylesheet_text(layout: Layout) -> str:
     return _environment(autoescape=False).get_template(CSS_TEMPLATE).render(
         l=layout,
         font=_css_string(layout.font_family),
-        body_pt=layout.body_size_pt,
-        header_pt=layout.header_size_pt,
-        copies_pt=layout.copies_size_pt,
+        single=SINGLE_LINE_EM,
         line_height=round(layout.line_spacing * SINGLE_LINE_EM, 4),
-        signature_space_mm=SIGNATURE_SPACE_MM,
-        draft_offset_mm=DRAFT_MARK_OFFSET_MM,
     )
 
 
@@ -157,7 +151,7 @@ _PARAGRAPH_CLASS = {
 }
 
 
-def document_html(document: Document) -> str:
+def document_html(document: Document, layout: Layout | None = None) -> str:
     """The HTML the PDF is laid out from; every text of `document` is autoescaped."""
     label = document.recipients_label
     # The dashes of several recipients align under the label's colon: the colon gets its own column.
@@ -171,6 +165,7 @@ def document_html(document: Document) -> str:
         cell_class=_CELL_CLASS,
         paragraph_class=_PARAGRAPH_CLASS,
         column_percents=column_percents,
+        dense_columns=(layout or Layout()).dense_table_columns,
     )
 
 
@@ -222,4 +217,4 @@ class PdfRenderer(Renderer):
     suffix = "pdf"
 
     def render(self, document: Document) -> bytes:
-        return html_to_pdf(document_html(document), self.layout)
+        return html_to_pdf(document_html(document, self.layout), self.layout)
