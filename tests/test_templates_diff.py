@@ -167,7 +167,7 @@ def test_two_files_compare_their_wording_not_their_tags(templates: Path, tmp_pat
 
 def test_added_paragraphs_are_one_added_block(templates: Path, tmp_path: Path, capsys) -> None:
     """Two paragraphs inserted together: one "Thêm 2 đoạn" heading with their lines, each wholly {+…+}."""
-    heading = "<p><b>2. Kết quả của các cơ quan, đơn vị</b></p>"
+    heading = "<p keep=\"next\"><b>2. Kết quả của các cơ quan, đơn vị</b></p>"
     new = _edited(templates, tmp_path, heading, heading + "\n<p>Đoạn thêm thứ nhất về {{ issuer.area_term }}.</p>"
                                                            "\n<p>Đoạn thêm thứ hai.</p>")
     code, out = _diff(capsys, "monthly_dispatch", "--from", str(templates / MAIN), "--to", str(new))
