@@ -6,6 +6,10 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.analysis import analyse
 from generator.analysis.model import Target
 from generator.common import formatting
@@ -303,3 +307,57 @@ def test_authority_carries_meta_figures() -> None:
     assert authority.source == "Cổng Dịch vụ công quốc gia"
     assert authority.overdue_total == 53828
     assert [u.code for u in result.units] == ["A", "B", "C", "D", "E", "X", "Y"]
+
+
+# --- the O(n log n) analysis against its definitions --------------------------------------------
+
+# Few distinct scores, so ties are common; None leaves a group empty (no total, no rank).
+_SCORE = st.one_of(st.none(), st.sampled_from(["0", "1", "1.0", "2.5", "3"]))
+_UNIT_ROW = st.tuples(st.sampled_from(list(UnitKind)), st.tuples(*(_SCORE,) * len(GROUPS)))
+
+
+def _units_of(rows: list[tuple[UnitKind, tuple[str | None, ...]]], prefix: str = "U") -> tuple[UnitResult, ...]:
+    return tuple(unit(f"{prefix}{i}", groups, kind=kind) for i, (kind, groups) in enumerate(rows))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(_UNIT_ROW, max_size=30), june_rows=st.lists(_UNIT_ROW, max_size=30))
+def test_ranks_counts_and_deltas_match_their_definitions(rows, june_rows) -> None:
+    """Rank = 1 + units of the same kind with a strictly higher total; the delta is against the
+    same code's June total; both as a plain scan over every pair would find them."""
+    units = _units_of(rows)
+    june_units = _units_of(june_rows)  # same codes U0, U1 ... : some present in both months
+    result = analyse(july(units), {JUNE: snapshot(JUNE, "50", june_units)}, ())
+    for mine, analysed in zip(units, result.units):
+        total = mine.total
+        same_kind = [u.total for u in units if u.kind is mine.kind and u.total is not None]
+        assert analysed.rank == (None if total is None else 1 + sum(1 for t in same_kind if t > total))
+        assert analysed.ranked_count == len(same_kind)
+        old = next((u.total for u in june_units if u.code == mine.code), None)
+        expected = None if total is None or old is None else total - old
+        assert (analysed.delta_previous.change if analysed.delta_previous else None) == expected
+    for ranking in result.by_kind:
+        assert [u.rank for u in ranking.ranked] == sorted(u.rank for u in ranking.ranked)
+
+
+def test_each_total_is_summed_once(monkeypatch) -> None:
+    """The analysis sums a unit's groups once (the quadratic version summed them n times per unit)."""
+    calls = []
+    original = UnitResult.total
+
+    def counted(self: UnitResult):
+        calls.append(self.code)
+        return original.fget(self)
+
+    monkeypatch.setattr(UnitResult, "total", property(counted))
+    units = _units_of([(UnitKind.XA, ("1", "2", "3", "1", "2", "3"))] * 40)
+    analyse(july(units), {JUNE: snapshot(JUNE, "50", units)}, ())
+    assert sorted(calls) == sorted([u.code for u in units] * 2)  # July once, June once
+
+
+def test_unit_lookup_by_code_finds_each_unit() -> None:
+    """Analysis.unit finds every unit by its code and refuses an unknown one."""
+    result = analyse(july(), {}, ())
+    assert all(result.unit(u.code) is u for u in result.units)
+    with pytest.raises(KeyError):
+        result.unit("không có")

@@ -7,6 +7,7 @@ no formatting and no rounding (the formatting layer rounds half-up when it write
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.analysis.model import (
@@ -32,22 +33,29 @@ WEAKEST_INDICATORS = 3  # how many sub-indicators a unit is told to act on
 def analyse(
     snapshot: Snapshot, earlier: Mapping[Period, Snapshot], targets: Sequence[Target]
 ) -> Analysis:
-    """Analyse one snapshot against earlier snapshots of the same authority (keyed by period)."""
+    """Analyse one snapshot against earlier snapshots of the same authority (keyed by period).
+
+    O(n log n) in the number of units: each total is summed once, ranks come from one sort per
+    kind, and an earlier month's totals are looked up by code in one table built for it.
+    """
     period = snapshot.meta.period
     history = {p: s for p, s in earlier.items() if p < period}
     overdue_total = snapshot.overdue_total
     by_unit = _indicators_by_unit(snapshot.indicators)
-    ranks = _competition_ranks(snapshot.units)
-    ranked_counts = _ranked_counts(snapshot.units)
+    totals = tuple(unit.total for unit in snapshot.units)
+    ranks, ranked_counts = _competition_ranks(snapshot.units, totals)
     most_overdue_unit = _most_overdue(snapshot.units)
+    previous = _totals_by_code(history.get(period.shift(PREVIOUS_MONTH)))
+    before = _totals_by_code(history.get(period.shift(MONTH_BEFORE)))
 
     units = tuple(
         _analyse_unit(
             unit,
+            total=totals[index],
             rank=ranks.get(index),
             ranked_count=ranked_counts.get(unit.kind, 0),
-            period=period,
-            history=history,
+            previous=previous,
+            before=before,
             overdue_total=overdue_total,
             holds_most_overdue=index == most_overdue_unit,
             targets=targets,
@@ -143,26 +151,43 @@ def _analyse_authority(
     )
 
 
+@dataclass(frozen=True)
+class _EarlierTotals:
+    """One earlier month's totals by unit code (None: the unit had no total that month)."""
+
+    period: Period
+    totals: Mapping[str, Decimal | None]
+
+
+def _totals_by_code(earlier: Snapshot | None) -> _EarlierTotals | None:
+    if earlier is None:
+        return None
+    totals: dict[str, Decimal | None] = {}
+    for old in earlier.units:
+        totals.setdefault(old.code, old.total)  # codes are unique; should one repeat, the first counts
+    return _EarlierTotals(earlier.meta.period, totals)
+
+
 def _analyse_unit(
     unit: UnitResult,
     *,
+    total: Decimal | None,
     rank: int | None,
     ranked_count: int,
-    period: Period,
-    history: Mapping[Period, Snapshot],
+    previous: _EarlierTotals | None,
+    before: _EarlierTotals | None,
     overdue_total: int | None,
     holds_most_overdue: bool,
     targets: Sequence[Target],
     indicators: tuple[Indicator, ...],
 ) -> UnitAnalysis:
-    total = unit.total
     return UnitAnalysis(
         unit=unit,
         total=total,
         rank=rank,
         ranked_count=ranked_count,
-        delta_previous=_unit_delta(unit, total, history.get(period.shift(PREVIOUS_MONTH))),
-        delta_before=_unit_delta(unit, total, history.get(period.shift(MONTH_BEFORE))),
+        delta_previous=_unit_delta(unit.code, total, previous),
+        delta_before=_unit_delta(unit.code, total, before),
         weakest_group=weakest_group(unit.groups),
         overdue_share=_overdue_share(unit.overdue, overdue_total),
         holds_most_overdue=holds_most_overdue,
@@ -177,15 +202,12 @@ def _delta(period: Period, previous: Decimal, current: Decimal) -> Delta:
     return Delta(period=period, previous=previous, change=current - previous)
 
 
-def _unit_delta(unit: UnitResult, total: Decimal | None, earlier: Snapshot | None) -> Delta | None:
+def _unit_delta(code: str, total: Decimal | None, earlier: _EarlierTotals | None) -> Delta | None:
     """Change since an earlier period; None when either period has no total for the unit."""
     if total is None or earlier is None:
         return None
-    for old in earlier.units:
-        if old.code == unit.code:
-            old_total = old.total
-            return None if old_total is None else _delta(earlier.meta.period, old_total, total)
-    return None
+    old_total = earlier.totals.get(code)
+    return None if old_total is None else _delta(earlier.period, old_total, total)
 
 
 def _overdue_share(overdue: int | None, overdue_total: int | None) -> Decimal | None:
@@ -194,28 +216,25 @@ def _overdue_share(overdue: int | None, overdue_total: int | None) -> Decimal | 
     return Decimal(overdue) / Decimal(overdue_total)
 
 
-def _competition_ranks(units: Sequence[UnitResult]) -> dict[int, int]:
-    """Rank (1, 2, 2, 4) within each kind by descending total, keyed by the unit's index."""
+def _competition_ranks(
+    units: Sequence[UnitResult], totals: Sequence[Decimal | None]
+) -> tuple[dict[int, int], dict[UnitKind, int]]:
+    """Rank (1, 2, 2, 4) within each kind by descending total, keyed by the unit's index; and how
+    many units of each kind were ranked. One sort per kind: a unit's rank is one more than the
+    number of units of its kind with a strictly higher total."""
+    by_kind: dict[UnitKind, list[tuple[Decimal, int]]] = {}
+    for index, (unit, total) in enumerate(zip(units, totals)):
+        if total is not None:
+            by_kind.setdefault(unit.kind, []).append((total, index))
     ranks: dict[int, int] = {}
-    for index, unit in enumerate(units):
-        total = unit.total
-        if total is None:
-            continue
-        better = sum(
-            1
-            for other in units
-            if other.kind is unit.kind and other.total is not None and other.total > total
-        )
-        ranks[index] = better + 1
-    return ranks
-
-
-def _ranked_counts(units: Sequence[UnitResult]) -> dict[UnitKind, int]:
-    counts: dict[UnitKind, int] = {}
-    for unit in units:
-        if unit.total is not None:
-            counts[unit.kind] = counts.get(unit.kind, 0) + 1
-    return counts
+    for ranked in by_kind.values():
+        ranked.sort(key=lambda pair: pair[0], reverse=True)
+        rank, previous = 0, None
+        for position, (total, index) in enumerate(ranked, start=1):
+            if total != previous:
+                rank, previous = position, total
+            ranks[index] = rank
+    return ranks, {kind: len(ranked) for kind, ranked in by_kind.items()}
 
 
 def _most_overdue(units: Sequence[UnitResult]) -> int | None:
@@ -233,15 +252,16 @@ def _most_overdue(units: Sequence[UnitResult]) -> int | None:
 
 
 def _by_kind(units: Sequence[UnitAnalysis]) -> tuple[KindRanking, ...]:
+    of_kind: dict[UnitKind, list[UnitAnalysis]] = {}
+    for unit in units:
+        of_kind.setdefault(unit.kind, []).append(unit)
     rankings = []
     for kind in UnitKind:
-        of_kind = [u for u in units if u.kind is kind]
-        if not of_kind:
+        members = of_kind.get(kind)
+        if not members:
             continue
         # sorted() is stable, so units sharing a rank keep their file order.
-        ranked = tuple(
-            sorted((u for u in of_kind if u.rank is not None), key=lambda u: u.rank or 0)
-        )
-        unranked = tuple(u for u in of_kind if u.rank is None)
+        ranked = tuple(sorted((u for u in members if u.rank is not None), key=lambda u: u.rank or 0))
+        unranked = tuple(u for u in members if u.rank is None)
         rankings.append(KindRanking(kind=kind, ranked=ranked, unranked=unranked))
     return tuple(rankings)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import ConfigDict, Field, field_validator
@@ -224,10 +226,15 @@ class Analysis:
 
     def unit(self, code: str) -> UnitAnalysis:
         """The analysis of one unit by code (KeyError when unknown)."""
+        return self._by_code[code]
+
+    @cached_property
+    def _by_code(self) -> Mapping[str, UnitAnalysis]:
+        """Units by code, built on first use (a batch looks up every unit once)."""
+        index: dict[str, UnitAnalysis] = {}
         for u in self.units:
-            if u.code == code:
-                return u
-        raise KeyError(code)
+            index.setdefault(u.code, u)  # the first, as a scan in snapshot order would find
+        return index
 
     def missing_target(self, target_id: str) -> tuple[UnitAnalysis, ...]:
         """Units that miss the given target."""

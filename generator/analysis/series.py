@@ -67,7 +67,7 @@ def with_series(analysis: Analysis, snapshot: Snapshot, earlier: Mapping[Period,
     if len(snapshots) > 1:
         unit_series, authority_series, kind_series = _over_time(window, snapshots)
     else:
-        unit_series, authority_series, kind_series = _single_period(window[-1], snapshot)
+        unit_series, authority_series, kind_series = _single_period(window[-1], analysis, snapshot)
     units = tuple(replace(u, series=unit_series.get(u.code, NO_SERIES)) for u in analysis.units)
     by_code = {u.code: u for u in units}
     by_kind = tuple(
@@ -114,34 +114,23 @@ def _with_averages(ranking: KindRanking, units: Sequence[UnitResult],
 # ---- one period only: nothing to compare, no pandas --------------------------------------------
 
 def _single_period(
-    period: Period, snapshot: Snapshot
+    period: Period, analysis: Analysis, snapshot: Snapshot
 ) -> tuple[dict[str, Series], Series, dict[str, tuple[Decimal | None, ...]]]:
-    ranks = _ranks_in_snapshot(snapshot.units)
+    """The one point of each series, from the analysis's own totals and ranks (computed once)."""
     units = {}
-    for u in snapshot.units:
-        rank, count = ranks.get(u.code, (None, None))
-        units[u.code] = Series(points=(SeriesPoint(period, u.total, rank, count, u.groups),))
+    totals: dict[str, list[Decimal]] = {}
+    for u in analysis.units:
+        count = u.ranked_count if u.rank is not None else None
+        units[u.code] = Series(points=(SeriesPoint(period, u.total, u.rank, count, u.unit.groups),))
+        if u.total is not None:
+            totals.setdefault(u.kind.value, []).append(u.total)
     meta = snapshot.meta
     authority = Series(points=(SeriesPoint(period, meta.score, meta.rank, meta.ranked_count, meta.groups),))
     kinds: dict[str, tuple[Decimal | None, ...]] = {}
-    for kind in dict.fromkeys(u.kind for u in snapshot.units):
-        totals = [t for u in snapshot.units if u.kind is kind and (t := u.total) is not None]
-        kinds[kind.value] = (sum(totals, Decimal(0)) / len(totals) if totals else None,)
+    for kind in dict.fromkeys(u.kind for u in analysis.units):
+        of_kind = totals.get(kind.value)
+        kinds[kind.value] = (sum(of_kind, Decimal(0)) / len(of_kind) if of_kind else None,)
     return units, authority, kinds
-
-
-def _ranks_in_snapshot(units: Sequence[UnitResult]) -> dict[str, tuple[int | None, int | None]]:
-    """Competition rank and ranked count within each kind, by code (units with a total only)."""
-    totals: dict[str, list[Decimal]] = {}
-    for u in units:
-        if (total := u.total) is not None:
-            totals.setdefault(u.kind.value, []).append(total)
-    result: dict[str, tuple[int | None, int | None]] = {}
-    for u in units:
-        if (total := u.total) is not None:
-            peers = totals[u.kind.value]
-            result[u.code] = (1 + sum(1 for t in peers if t > total), len(peers))
-    return result
 
 
 # ---- several periods: the frame work ------------------------------------------------------------

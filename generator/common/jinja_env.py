@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -28,9 +29,32 @@ FILTERS = {
 }
 
 
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, remembering its verdict on each (type, attribute) it has judged.
+
+    Jinja's checks (`is_internal_attribute`, `modifies_known_mutable`) look only at the object's
+    type and the attribute's name, yet run on every attribute read: 40 % of rendering the rule
+    texts for 10.000 units. An object whose `__class__` is not its type is judged afresh each time.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        kind = type(obj)
+        if obj.__class__ is not kind:
+            return bool(super().is_safe_attribute(obj, attr, value))
+        key = (kind, attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = bool(super().is_safe_attribute(obj, attr, value))
+        return verdict
+
+
 def build_environment(search_path: Path | None = None, autoescape: bool = True) -> ImmutableSandboxedEnvironment:
     """A sandboxed environment with the project's filters; `autoescape` for markup templates."""
-    env = ImmutableSandboxedEnvironment(
+    env = Sandbox(
         loader=FileSystemLoader(str(search_path or TEMPLATES_DIR)),
         undefined=StrictUndefined,
         autoescape=autoescape,

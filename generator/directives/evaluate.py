@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from types import MappingProxyType
 
 from jinja2.exceptions import SecurityError, UndefinedError
@@ -52,12 +53,25 @@ class Directive:
     def unit_codes(self) -> tuple[str, ...]:
         return tuple(u.code for u in self.units)
 
+    def concerns(self, unit_code: str) -> bool:
+        """Whether `unit_code` is one of `units`."""
+        return unit_code in self._unit_code_set
+
+    @cached_property
+    def _unit_code_set(self) -> frozenset[str]:
+        return frozenset(u.code for u in self.units)
+
     def notice_text_for(self, unit_code: str) -> str:
         """The per-unit notice wording for `unit_code` (KeyError when the unit is not concerned)."""
+        return self._notice_texts[unit_code]
+
+    @cached_property
+    def _notice_texts(self) -> Mapping[str, str]:
+        """Notice wording by unit code, built on first use: a batch asks once per unit and directive."""
+        texts: dict[str, str] = {}
         for notice in self.notices:
-            if notice.unit_code == unit_code:
-                return notice.text
-        raise KeyError(unit_code)
+            texts.setdefault(notice.unit_code, notice.text)
+        return texts
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -97,7 +111,7 @@ def evaluate(rules: RuleSet, analysis: Analysis) -> tuple[Directive, ...]:
 
 def directives_for_unit(directives: Sequence[Directive], unit_code: str) -> tuple[Directive, ...]:
     """The directives that concern one unit, in the same order."""
-    return tuple(d for d in directives if unit_code in d.unit_codes)
+    return tuple(d for d in directives if d.concerns(unit_code))
 
 
 def _unit_order(unit: UnitAnalysis, position: Mapping[str, int]) -> tuple[int, int, int, int]:

@@ -46,8 +46,17 @@ def normalise(text: str) -> str:
     The result has one paragraph per line, so templates may be laid out freely in YAML.
     """
     paragraphs = re.split(r"\n[ \t]*\n", text.strip())
-    cleaned = (_SPACES.sub(" ", " ".join(p.split("\n"))).strip() for p in paragraphs)
+    cleaned = (_single_spaced(" ".join(p.split("\n"))) for p in paragraphs)
     return "\n".join(p for p in cleaned if p)
+
+
+def _single_spaced(line: str) -> str:
+    """Runs of spaces and tabs as one space, trimmed. A line of printable characters has no
+    whitespace but the plain space, and splitting on it is several times faster than the pattern
+    (a batch of 10.000 units renders some 13.000 rule texts before any document)."""
+    if line.isprintable():
+        return " ".join(word for word in line.split(" ") if word)
+    return _SPACES.sub(" ", line).strip()
 
 
 def compile_text(

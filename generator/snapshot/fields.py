@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 
 from generator.snapshot.model import GROUPS, Group, UnitKind
 from generator.snapshot.text import match_key
@@ -121,11 +122,14 @@ _INDICATOR_INDEX = _index(INDICATOR_FIELDS)
 _GROUP_INDEX = {match_key(spelling): g for g in GROUPS for spelling in (g.code, g.label)}
 
 
+# Memoized: a JSON snapshot names its keys again on every unit, a kind word repeats on every row.
+@lru_cache(maxsize=4096)
 def unit_field(header: str) -> Field | None:
     """The units column a header names (canonical key, label or alias, loosely matched)."""
     return _UNIT_INDEX.get(match_key(header))
 
 
+@lru_cache(maxsize=1024)
 def indicator_field(header: str) -> Field | None:
     """The indicators column a header names (canonical key, label or alias, loosely matched)."""
     return _INDICATOR_INDEX.get(match_key(header))
@@ -136,6 +140,7 @@ def group_named(text: str) -> Group | None:
     return _GROUP_INDEX.get(match_key(text))
 
 
+@lru_cache(maxsize=1024)
 def meta_field(key: str) -> Field | None:
     """The meta key a spelling names (canonical key, label or alias, loosely matched)."""
     return _META_INDEX.get(match_key(key))
@@ -184,6 +189,7 @@ _KIND_INDEX: dict[str, UnitKind] = {
 }
 
 
+@lru_cache(maxsize=1024)
 def unit_kind(text: str) -> UnitKind | None:
     """The kind a word names: `so_nganh`, `huyen`, `xa` or their Vietnamese words."""
     return _KIND_INDEX.get(match_key(text))

@@ -7,15 +7,19 @@ shared, so every rule reports the same message whatever the file form.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from generator.common.errors import Problem
 
 Location = int | str | None
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One value as read, with where it was: file (with sheet), row and column."""
+class Cell(NamedTuple):
+    """One value as read, with where it was: file (with sheet), row and column.
+
+    A named tuple rather than a frozen dataclass: a snapshot of 10.000 units has 160.000 cells,
+    and a tuple is built several times faster.
+    """
 
     value: object
     file: str
