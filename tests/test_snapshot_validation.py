@@ -122,7 +122,7 @@ def test_json_syntax_error_names_line(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text('{"meta": {},\n "units": [1,, 2]}', encoding="utf-8")
     assert problems_of(path) == [
-        f"{path}:2: nội dung không phải JSON hợp lệ: Expecting value (cột 14)"
+        f"{path}:2: nội dung không phải JSON hợp lệ: thiếu giá trị (cột 14)"
     ]
 
 
@@ -303,13 +303,22 @@ def test_group_score_below_zero(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("abc", '"abc"'), ("#DIV/0!", '"#DIV/0!"'), ("1e5", '"1e5"'), (True, "TRUE")],
+    [("abc", '"abc"'), ("1e5", '"1e5"'), (True, "TRUE")],
 )
 def test_group_score_not_a_number(tmp_path: Path, value: object, shown: str) -> None:
     """A group cell that is not a number is refused, showing what was there."""
     path = xlsx_with(tmp_path, 1, "clgq", value)
     assert problems_of(path) == [
         f"{path}[units]:3:F: Dịch vụ công trực tuyến = {shown} không phải là số"
+    ]
+
+
+def test_group_score_spreadsheet_error(tmp_path: Path) -> None:
+    """A cell holding an Excel error (#DIV/0!) is refused as a formula's error, not as text."""
+    path = xlsx_with(tmp_path, 1, "clgq", "#DIV/0!")
+    assert problems_of(path) == [
+        f"{path}[units]:3:F: Dịch vụ công trực tuyến = #DIV/0! là kết quả lỗi của công thức trong Excel; "
+        "hãy sửa công thức hoặc nhập số"
     ]
 
 
@@ -480,11 +489,12 @@ def test_cutoff_not_iso(tmp_path: Path, cutoff: str) -> None:
     ("cutoff", "shown"),
     [
         ("2024-06-30T23:59:00", "2024-06-30T23:59:00+07:00"),
-        ("2024-07-01T00:00:00+08:00", "2024-07-01T00:00:00+08:00"),
+        ("2024-07-01T00:00:00+08:00", "2024-06-30T23:00:00+07:00"),
+        ("2024-06-30T16:59:59Z", "2024-06-30T23:59:59+07:00"),
     ],
 )
 def test_cutoff_before_period(tmp_path: Path, cutoff: str, shown: str) -> None:
-    """A cutoff before the period's first day (at +07:00) is refused."""
+    """A cutoff before the period's first day (at +07:00) is refused, shown in Vietnam's time."""
     path = write_xlsx(tmp_path / "s.xlsx", meta_values(cutoff=cutoff))
     assert problems_of(path) == [
         f"{path}[meta]:4:B: Thời điểm lấy số liệu {shown} sớm hơn ngày đầu của kỳ đánh giá "

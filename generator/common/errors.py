@@ -6,7 +6,16 @@ is reported with exit status 1 (traceback saved to a file, not thrown at the use
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# What str.splitlines() breaks on: none of it may split one problem over several lines.
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every line-breaking character shown as its escape (\\u2028), so it stays one line."""
+    return _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True)
@@ -24,7 +33,7 @@ class Problem:
             where.append(str(self.row))
         if self.column is not None:
             where.append(self.column)
-        return f"{':'.join(where)}: {self.message}"
+        return one_line(f"{':'.join(where)}: {self.message}")
 
 
 class CongvanError(Exception):

@@ -7,7 +7,7 @@ and its percent pattern drops decimals.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -90,6 +90,11 @@ def short_date(value: date) -> str:
     return f"{two_digit_day(value.day)}/{two_digit_month(value.month)}/{value.year}"
 
 
+VIETNAM_TIME = timezone(timedelta(hours=7))
+
+
 def cutoff_time(value: datetime) -> str:
-    """When data was read: "10h00 ngày 02/8/2024"."""
+    """When data was read, in Vietnam's time: "10h00 ngày 02/8/2024" (03:00Z prints as 10h00)."""
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        value = value.astimezone(VIETNAM_TIME)
     return f"{value.hour:02d}h{value.minute:02d} ngày {short_date(value)}"

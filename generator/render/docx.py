@@ -21,6 +21,11 @@ from generator.render.docx_pages import HeaderSet, sect_pr, text_width
 from generator.render.docx_xml import NSDECL, paragraph
 
 LANGUAGE = "vi-VN"
+CORE_TEXT_LIMIT = 255  # python-docx (and Word) refuse a longer core property
+
+
+def _core_text(text: str) -> str:
+    return text if len(text) <= CORE_TEXT_LIMIT else text[: CORE_TEXT_LIMIT - 1] + "…"
 
 
 class DocxRenderer(Renderer):
@@ -40,7 +45,7 @@ class DocxRenderer(Renderer):
         body = package.element.body
         body.getparent().replace(body, parse_xml(f"<w:body {NSDECL}>{self._body_xml(document, headers)}</w:body>"))
         properties = package.core_properties
-        properties.title = document.title
+        properties.title = _core_text(document.title)
         properties.language = LANGUAGE
         out = io.BytesIO()
         package.save(out)

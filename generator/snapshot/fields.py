@@ -35,17 +35,27 @@ class Field:
     required: bool = False
     max_score: Decimal | None = None
     aliases: tuple[str, ...] = ()
+    max_length: int = 0  # TEXT: most characters accepted (the longest real one is far shorter)
 
 
 HUNDRED = Decimal(100)
+# Text lengths: the longest unit name the portal shows is about 90 characters ("Sở Lao động -
+# Thương binh và Xã hội - Tỉnh ..."); a name goes into document titles and table cells, where
+# Word caps a title at 255 characters and a page must still lay it out.
+NAME_LENGTH = 150
+CODE_LENGTH = 100
+URL_LENGTH = 300
+TEXT_LENGTH = 500  # an indicator's name or the portal's note on its data: a sentence
 
 _GROUP_FIELDS = tuple(
     Field(g.code, g.label, ValueKind.SCORE, required=True, max_score=g.max_score) for g in GROUPS
 )
 
 UNIT_FIELDS: tuple[Field, ...] = (
-    Field("code", "Mã đơn vị", ValueKind.TEXT, required=True, aliases=("Mã", "Mã ĐV")),
-    Field("name", "Tên đơn vị", ValueKind.TEXT, required=True, aliases=("Đơn vị", "Tên")),
+    Field("code", "Mã đơn vị", ValueKind.TEXT, required=True, aliases=("Mã", "Mã ĐV"),
+          max_length=CODE_LENGTH),
+    Field("name", "Tên đơn vị", ValueKind.TEXT, required=True, aliases=("Đơn vị", "Tên"),
+          max_length=NAME_LENGTH),
     Field("kind", "Loại đơn vị", ValueKind.KIND, required=True, aliases=("Loại", "Cấp")),
     *_GROUP_FIELDS,
     Field("total", "Tổng điểm", ValueKind.SCORE, max_score=HUNDRED, aliases=("Tổng",)),
@@ -69,8 +79,9 @@ META_FIELDS: tuple[Field, ...] = (
         ValueKind.TEXT,
         required=True,
         aliases=("Cơ quan", "Tên cơ quan"),
+        max_length=NAME_LENGTH,
     ),
-    Field("authority_code", "Mã cơ quan", ValueKind.TEXT),
+    Field("authority_code", "Mã cơ quan", ValueKind.TEXT, max_length=CODE_LENGTH),
     Field("period", "Kỳ đánh giá", ValueKind.PERIOD, required=True, aliases=("Tháng", "Kỳ")),
     Field(
         "cutoff", "Thời điểm lấy số liệu", ValueKind.CUTOFF, required=True, aliases=("Thời điểm",)
@@ -82,23 +93,25 @@ META_FIELDS: tuple[Field, ...] = (
     Field("ranked_count", "Số đơn vị được xếp hạng", ValueKind.COUNT),
     *_META_GROUP_FIELDS,
     Field("overdue_total", "Tổng số hồ sơ quá hạn", ValueKind.COUNT),
-    Field("source", "Nguồn số liệu", ValueKind.TEXT, aliases=("Nguồn",)),
-    Field("source_url", "Địa chỉ nguồn", ValueKind.TEXT),
+    Field("source", "Nguồn số liệu", ValueKind.TEXT, aliases=("Nguồn",), max_length=NAME_LENGTH),
+    Field("source_url", "Địa chỉ nguồn", ValueKind.TEXT, max_length=URL_LENGTH),
 )
 
 # The optional `indicators` table: one row per unit (or the authority) and sub-indicator.
 INDICATOR_FIELDS: tuple[Field, ...] = (
-    Field("unit_code", "Mã đơn vị", ValueKind.TEXT, required=True, aliases=("Mã", "code đơn vị")),
+    Field("unit_code", "Mã đơn vị", ValueKind.TEXT, required=True, aliases=("Mã", "code đơn vị"),
+          max_length=CODE_LENGTH),
     Field("group", "Nhóm chỉ số", ValueKind.GROUP, required=True, aliases=("Nhóm",)),
-    Field("code", "Mã chỉ số", ValueKind.TEXT, required=True, aliases=("Mã tiêu chí",)),
-    Field("name", "Tên chỉ số", ValueKind.TEXT, required=True, aliases=("Chỉ số", "Tiêu chí", "Tên tiêu chí")),
+    Field("code", "Mã chỉ số", ValueKind.TEXT, required=True, aliases=("Mã tiêu chí",), max_length=CODE_LENGTH),
+    Field("name", "Tên chỉ số", ValueKind.TEXT, required=True, aliases=("Chỉ số", "Tiêu chí", "Tên tiêu chí"),
+          max_length=TEXT_LENGTH),
     Field("numerator", "Tử số", ValueKind.COUNT),
     Field("denominator", "Mẫu số", ValueKind.COUNT),
     Field("ratio", "Tỷ lệ", ValueKind.RATE, aliases=("Tỷ lệ (%)",)),
     Field("score", "Điểm", ValueKind.POINTS, aliases=("Điểm đạt được",)),
     Field("max_score", "Điểm tối đa", ValueKind.POINTS, required=True),
-    Field("quality_status", "Trạng thái dữ liệu", ValueKind.TEXT),
-    Field("quality_message", "Ghi chú dữ liệu", ValueKind.TEXT),
+    Field("quality_status", "Trạng thái dữ liệu", ValueKind.TEXT, max_length=CODE_LENGTH),
+    Field("quality_message", "Ghi chú dữ liệu", ValueKind.TEXT, max_length=TEXT_LENGTH),
 )
 
 UNIT_FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in UNIT_FIELDS}

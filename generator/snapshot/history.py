@@ -14,6 +14,7 @@ from pathlib import Path
 from generator.common.errors import SnapshotError
 from generator.common.textfold import fold
 from generator.snapshot.indicators import is_indicators_file
+from generator.snapshot.limits import MAX_HISTORY_FILES
 from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
 from generator.snapshot.model import Period, Snapshot, SnapshotMeta
 from generator.snapshot.sidecar import is_sidecar
@@ -95,7 +96,13 @@ def load_history(
     wanted = {snapshot.meta.period.shift(-n) for n in range(1, periods_back + 1)}
     warnings: list[str] = []
     candidates: dict[Period, list[tuple[SnapshotMeta, Path]]] = {}
-    for path in _candidates(folder, snapshot.path):
+    paths = _candidates(folder, snapshot.path)
+    if len(paths) > MAX_HISTORY_FILES:
+        # Each candidate costs a read of its meta: a folder of thousands of files must not take minutes.
+        warnings.append(f'Thư mục "{folder}" có {len(paths)} tệp số liệu; chỉ xét {MAX_HISTORY_FILES} tệp '
+                        "đứng cuối theo tên (thường là các kỳ gần nhất) khi tìm số liệu các kỳ trước")
+        paths = paths[-MAX_HISTORY_FILES:]
+    for path in paths:
         try:
             meta = load_meta(path)
         except SnapshotError as error:

@@ -44,7 +44,7 @@ def validate_indicators(
     The cross-checks against units and groups need valid units and meta; without them only the
     rows themselves are checked (the units' own problems are already reported).
     """
-    before = len(findings.problems)
+    before = findings.count
     missing = [
         f for f in INDICATOR_FIELDS
         if f.required and f.key not in raw.columns and (raw.header_known or raw.records)
@@ -60,13 +60,13 @@ def validate_indicators(
         for key in ("unit_code", "group", "code", "name", "max_score"):
             if key in raw.columns and key not in values and key not in invalid:
                 label = INDICATOR_FIELD_BY_KEY[key].label
-                findings.problems.append(record.cells[key].problem(f"{label} bị trống"))
+                findings.add(record.cells[key].problem(f"{label} bị trống"))
         if missing or not {"unit_code", "group", "code", "name", "max_score"} <= values.keys():
             continue
         indicator = _indicator(values, unit_by_code)
         if indicator is None:
             cell = record.cells["unit_code"]
-            findings.problems.append(cell.problem(
+            findings.add(cell.problem(
                 f'Mã đơn vị "{values["unit_code"]}" không có trong bảng units '
                 f'(dùng "{AUTHORITY_ROW}" cho chỉ số của chính cơ quan được đánh giá)'))
             continue
@@ -76,12 +76,12 @@ def validate_indicators(
         identity = (indicator.unit_code, same_name_key(indicator.code))
         first = seen.setdefault(identity, record)
         if first is not record:
-            findings.problems.append(record.cells["code"].problem(
+            findings.add(record.cells["code"].problem(
                 f'Chỉ số "{indicator.code}" của {_whose(indicator)} lặp lại, đã có ở {_where(first)}'))
         rows.append((record, indicator))
-    if len(findings.problems) == before:
+    if findings.count == before:
         _check_sums(rows, meta, unit_by_code, findings)
-    if len(findings.problems) > before:
+    if findings.count > before:
         return ()
     return tuple(indicator for _, indicator in rows)
 
@@ -116,11 +116,11 @@ def _indicator(values: dict[str, object], unit_by_code: dict[str, UnitResult]) -
 def _check_row(record: RawRecord, indicator: Indicator, findings: Findings) -> None:
     group = indicator.group
     if indicator.max_score > group.max_score:
-        findings.problems.append(record.cells["max_score"].problem(
+        findings.add(record.cells["max_score"].problem(
             f"Điểm tối đa = {show_number(indicator.max_score)} lớn hơn điểm tối đa của nhóm "
             f"“{group.label}” ({show_number(group.max_score)})"))
     if indicator.score is not None and indicator.score > indicator.max_score:
-        findings.problems.append(record.cells["score"].problem(
+        findings.add(record.cells["score"].problem(
             f"Điểm = {show_number(indicator.score)} vượt quá điểm tối đa {show_number(indicator.max_score)}"))
 
 
@@ -146,7 +146,7 @@ def _check_sums(rows: list[tuple[RawRecord, Indicator]], meta: SnapshotMeta | No
         group = GROUPS[index]
         cell = first.cells.get("score") or first.cells["code"]
         whose = "cơ quan được đánh giá" if unit_code is None else f'đơn vị "{unit_code}"'
-        findings.problems.append(cell.problem(
+        findings.add(cell.problem(
             f"Tổng điểm các chỉ số nhóm “{group.label}” của {whose} = {show_number(total)} khác điểm "
             f"nhóm ({show_number(group_score)}) quá 0,05"))
 

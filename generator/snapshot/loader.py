@@ -7,9 +7,11 @@ import json
 import re
 from pathlib import Path
 
+from generator.common.bounded import NotReadable, read_bounded
 from generator.common.errors import Problem, SnapshotError
 from generator.snapshot.fields import indicator_field
 from generator.snapshot.indicators import indicators_file, validate_indicators
+from generator.snapshot.limits import MAX_FILE_BYTES
 from generator.snapshot.model import Indicator, Snapshot, SnapshotMeta
 from generator.snapshot.raw import Findings, RawSnapshot, RawUnits
 from generator.snapshot.read_delimited import decode_utf8, read_delimited
@@ -37,14 +39,14 @@ def load_snapshot(path: Path | str) -> Snapshot:
     indicators: tuple[Indicator, ...] = ()
     if raw is not None and raw.indicators is not None:
         indicators = validate_indicators(raw.indicators, meta, units, findings)
-    if findings.problems or meta is None or data is None:
-        raise _error(file, findings.problems)
+    if findings.count or meta is None or data is None:
+        raise _error(file, findings)
     return Snapshot(
         meta=meta,
         units=units,
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
-        warnings=tuple(findings.warnings),
+        warnings=findings.all_warnings(),
         indicators=indicators,
     )
 
@@ -57,8 +59,8 @@ def load_meta(path: Path | str) -> SnapshotMeta:
     data = _read_bytes(path, file, findings)
     raw = _read(path, file, data, findings, with_units=False) if data is not None else None
     meta = validate_meta(raw.meta, findings) if raw is not None and raw.meta is not None else None
-    if findings.problems or meta is None:
-        raise _error(file, findings.problems)
+    if findings.count or meta is None:
+        raise _error(file, findings)
     return meta
 
 
@@ -88,11 +90,15 @@ def _ordered(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
-def _error(file: str, problems: list[Problem]) -> SnapshotError:
+def _error(file: str, findings: Findings) -> SnapshotError:
+    problems = _ordered(findings.problems)
     if not problems:  # pragma: no cover - every refusal records its reason
         problems = [Problem(file, "không đọc được số liệu")]
+    if findings.dropped_problems:
+        problems.append(Problem(file, f"… và {findings.dropped_problems} lỗi khác không hiện ra "
+                                      f"(chỉ hiện {len(findings.problems)} lỗi đầu)"))
     return SnapshotError(
-        f'Tệp số liệu "{file}" không hợp lệ: {len(problems)} lỗi', tuple(_ordered(problems))
+        f'Tệp số liệu "{file}" không hợp lệ: {max(findings.count, 1)} lỗi', tuple(problems)
     )
 
 
@@ -106,15 +112,12 @@ def _read_bytes(path: Path, file: str, findings: Findings) -> bytes | None:
         )
         return None
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        findings.error(file, "không tìm thấy tệp")
-        return None
-    except IsADirectoryError:
-        findings.error(file, "đây là một thư mục, không phải tệp số liệu")
-        return None
-    except OSError as exc:
-        findings.error(file, f"không đọc được tệp: {exc.strerror or exc}")
+        data = read_bounded(path, MAX_FILE_BYTES)
+    except NotReadable as refused:
+        reason = refused.reason
+        if reason == "đây là một thư mục, không phải tệp":
+            reason = "đây là một thư mục, không phải tệp số liệu"
+        findings.error(file, reason)
         return None
     if not data.strip(_BLANK):
         findings.error(file, "tệp rỗng, không có dữ liệu")
@@ -131,7 +134,8 @@ def _content(data: bytes) -> str:
     head = data.lstrip(_BLANK)[:1]
     if head in (b"{", b"["):
         try:
-            json.loads(data.decode("utf-8-sig"))
+            # Numbers stay text: only the shape matters here, and int() is slow on huge digits.
+            json.loads(data.decode("utf-8-sig"), parse_int=str, parse_float=str, parse_constant=str)
             return "json"
         except (ValueError, RecursionError):
             pass
@@ -194,9 +198,9 @@ def _read_indicators_file(table: Path, findings: Findings, delimiter: str) -> Ra
     if path is None:
         return None
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        findings.error(str(path), f"không đọc được tệp: {exc.strerror or exc}")
+        data = read_bounded(path, MAX_FILE_BYTES)
+    except NotReadable as refused:
+        findings.error(str(path), refused.reason)
         return None
     text = decode_utf8(str(path), data, findings)
     if text is None:

@@ -65,24 +65,83 @@ class RawUnits:
     header_known: bool = True
 
 
+@dataclass(frozen=True)
+class FormulaWithoutValue:
+    """An XLSX cell holding a formula but no stored result (the file was never recalculated)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return f"={self.formula}"
+
+
+@dataclass(frozen=True)
+class SpreadsheetError:
+    """An XLSX cell whose formula ended in an error such as #DIV/0! or #N/A."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class OversizedNumber:
+    """A number written with more characters than any real figure needs (kept as its text)."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# At most this many problems (and warnings) are kept for the report; the rest are only counted,
+# so a 200.000-row file that is wrong on every row neither fills the memory nor the screen.
+MAX_PROBLEMS = 1_000
+MAX_WARNINGS = 200
+
+
 @dataclass
 class Findings:
     """Problems and warnings gathered while reading and validating one file (mutable, internal)."""
 
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    dropped_problems: int = 0
+    dropped_warnings: int = 0
+
+    @property
+    def count(self) -> int:
+        """Every problem found, including those not kept for the report."""
+        return len(self.problems) + self.dropped_problems
+
+    def add(self, problem: Problem) -> None:
+        """Record a located problem."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.dropped_problems += 1
 
     def error(
         self, file: str, message: str, row: Location = None, column: str | None = None
     ) -> None:
         """Record a problem."""
-        self.problems.append(Problem(file, message, row=row, column=column))
+        self.add(Problem(file, message, row=row, column=column))
 
     def warn(
         self, file: str, message: str, row: Location = None, column: str | None = None
     ) -> None:
         """Record a warning, formatted like a problem so it says where."""
-        self.warnings.append(str(Problem(file, message, row=row, column=column)))
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(str(Problem(file, message, row=row, column=column)))
+        else:
+            self.dropped_warnings += 1
+
+    def all_warnings(self) -> tuple[str, ...]:
+        """The warnings kept, and a last line counting those left out."""
+        if not self.dropped_warnings:
+            return tuple(self.warnings)
+        return (*self.warnings, f"… và {self.dropped_warnings} cảnh báo khác không hiện ra")
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.common.bounded import NotReadable, read_bounded
 from generator.common.errors import ConfigError
 from generator.common.yamlfile import load_yaml
+from generator.snapshot.limits import MAX_SIDECAR_BYTES
 from generator.snapshot.raw import Findings, RawMeta
 from generator.snapshot.read_json import NOT_PARSED, describe_json, parse_json, read_meta_object
 from generator.snapshot.tables import MetaEntry, collect_meta
@@ -50,9 +52,9 @@ def read_sidecar(table: Path, table_file: str, findings: Findings) -> RawMeta | 
 def _read_json_sidecar(sidecar: Path, findings: Findings) -> RawMeta | None:
     file = str(sidecar)
     try:
-        data = sidecar.read_bytes()
-    except OSError as exc:
-        findings.error(file, f"không đọc được tệp meta: {exc.strerror or exc}")
+        data = read_bounded(sidecar, MAX_SIDECAR_BYTES)
+    except NotReadable as refused:
+        findings.error(file, f"không đọc được tệp meta: {refused.reason}")
         return None
     document = parse_json(file, data, findings)
     if document is NOT_PARSED:
@@ -71,14 +73,12 @@ def _read_json_sidecar(sidecar: Path, findings: Findings) -> RawMeta | None:
 def _read_yaml_sidecar(sidecar: Path, findings: Findings) -> RawMeta | None:
     file = str(sidecar)
     try:
-        document = load_yaml(sidecar, "tệp meta")
+        document = load_yaml(sidecar, "tệp meta", max_bytes=MAX_SIDECAR_BYTES)
     except ConfigError as exc:
-        findings.problems.extend(exc.problems or ())
+        for problem in exc.problems:
+            findings.add(problem)
         if not exc.problems:
             findings.error(file, exc.message)
-        return None
-    except Exception as exc:
-        findings.error(file, f"tệp meta không đúng cú pháp YAML ({type(exc).__name__})")
         return None
     data = document.data
     if not isinstance(data, dict):

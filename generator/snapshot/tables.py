@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from generator.snapshot.fields import Field, meta_field, unit_field
 from generator.snapshot.raw import Cell, Findings, Location, RawRecord
-from generator.snapshot.values import is_blank
+from generator.snapshot.values import is_blank, show_value
 
 
 def column_letter(index: int) -> str:
@@ -46,13 +46,13 @@ def map_header(values: Sequence[object], file: str, row: Location, findings: Fin
         field = lookup(text)
         if field is None:
             findings.warn(
-                file, f'cột "{text}" không thuộc mẫu số liệu, bỏ qua', row=row, column=letter
+                file, f'cột {show_value(text)} không thuộc mẫu số liệu, bỏ qua', row=row, column=letter
             )
             continue
         if field.key in first_position:
             findings.error(
                 file,
-                f'cột "{text}" ({field.label}) trùng với cột '
+                f'cột {show_value(text)} ({field.label}) trùng với cột '
                 f"{column_letter(first_position[field.key])}",
                 row=row,
                 column=letter,
@@ -102,7 +102,7 @@ def collect_meta(entries: Iterable[MetaEntry], file: str, findings: Findings) ->
         if field is None:
             findings.warn(
                 file,
-                f'khóa "{text}" không thuộc mẫu số liệu, bỏ qua',
+                f'khóa {show_value(text)} không thuộc mẫu số liệu, bỏ qua',
                 row=entry.key_row,
                 column=entry.key_column,
             )
@@ -111,7 +111,7 @@ def collect_meta(entries: Iterable[MetaEntry], file: str, findings: Findings) ->
             first = cells[field.key]
             findings.error(
                 file,
-                f'khóa "{text}" ({field.label}) lặp lại, đã có ở {_place(first)}',
+                f'khóa {show_value(text)} ({field.label}) lặp lại, đã có ở {_place(first)}',
                 row=entry.key_row,
                 column=entry.key_column,
             )
@@ -123,4 +123,4 @@ def collect_meta(entries: Iterable[MetaEntry], file: str, findings: Findings) ->
 def _place(cell: Cell) -> str:
     if isinstance(cell.row, int):
         return f"dòng {cell.row}"
-    return f'khóa "{cell.column}"'
+    return f"khóa {show_value(cell.column)}"

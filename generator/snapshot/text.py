@@ -21,12 +21,83 @@ def match_key(text: str) -> str:
     return _NOT_ALNUM.sub("", fold(without_note or text))
 
 
-def forbidden_character(text: str) -> str | None:
-    """The first control or format character in `text`, shown as `U+0009`, or None."""
+# Characters that show nothing (Unicode's Default_Ignorable_Code_Point outside the control and
+# format categories, plus the blank Braille pattern and the Hangul fillers): two names differing
+# only by one of them look identical, and a name made of them looks blank.
+_INVISIBLE_RANGES = (
+    (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2800, 0x2800),
+    (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+# Letters of other scripts drawn like Latin ones ("Sở Tư phάp" with a Greek alpha sorts and
+# matches apart from "Sở Tư pháp" while no reader can tell them apart).
+CONFUSABLES = dict(zip(
+    "АВЕКМНОРСТХУаеорсухіјѕԁԛԝӏІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοριυνκτϲ",
+    "ABEKMHOPCTXYaeopcyxijsdqwlIJSABEZHIKMNOPTYXaopiuvktc",
+    strict=True,
+))
+
+
+_INVISIBLE = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _INVISIBLE_RANGES) + "]")
+
+
+def is_invisible(char: str) -> bool:
+    """True for a character that draws nothing (see _INVISIBLE_RANGES) or is a control/format one."""
+    return unicodedata.category(char) in _FORBIDDEN_CATEGORIES or _INVISIBLE.match(char) is not None
+
+
+def _code(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def suspicious_character(text: str) -> str | None:
+    """Why a name cannot be trusted to read as it looks (Vietnamese), or None.
+
+    Refused: control and format characters, invisible ones, combining marks that NFC could not
+    fold into a Vietnamese letter, letters of other scripts, and compatibility forms (full-width
+    letters, ligatures, superscripts). Spaces of any width are accepted: they read as spaces.
+    """
+    if text.isascii() and text.isprintable():
+        return None  # the common case, decided in C
     for char in text:
-        if unicodedata.category(char) in _FORBIDDEN_CATEGORIES:
-            return f"U+{ord(char):04X}"
+        reason = _CHARACTER_VERDICTS.get(char, "?")
+        if reason == "?":
+            reason = _verdict(char)
+            if len(_CHARACTER_VERDICTS) < 4096:
+                _CHARACTER_VERDICTS[char] = reason
+        if reason is not None:
+            return reason
     return None
+
+
+_CHARACTER_VERDICTS: dict[str, str | None] = {}  # a name uses a few dozen distinct characters
+
+
+def _verdict(char: str) -> str | None:
+    """One character's verdict for suspicious_character (which caches it)."""
+    category = unicodedata.category(char)
+    if category in _FORBIDDEN_CATEGORIES:
+        return f"chứa ký tự điều khiển {_code(char)}"
+    if is_invisible(char):
+        return f"chứa ký tự vô hình {_code(char)} (không nhìn thấy khi in, dễ làm hai tên trông như nhau)"
+    if category == "Mn":
+        return f"chứa dấu ghép {_code(char)} không thuộc chữ tiếng Việt (hãy gõ lại tên)"
+    if category.startswith("Z"):
+        return None
+    if unicodedata.normalize("NFKC", char) != char:
+        return f"chứa ký tự “{char}” ({_code(char)}) là dạng biến thể (toàn khổ, ghép hoặc chỉ số)"
+    if category.startswith("L") and not unicodedata.name(char, "").startswith("LATIN "):
+        lookalike = CONFUSABLES.get(char)
+        if lookalike:
+            return f"chứa chữ “{char}” ({_code(char)}) của bảng chữ khác, trông giống chữ “{lookalike}”"
+        return f"chứa chữ “{char}” ({_code(char)}) không thuộc bảng chữ Latinh của tiếng Việt"
+    return None
+
+
+def skeleton(text: str) -> str:
+    """`text` as it looks: invisible characters dropped, look-alike letters made Latin, then folded."""
+    visible = "".join(CONFUSABLES.get(c, c) for c in text if not is_invisible(c))
+    return fold(unicodedata.normalize("NFKC", visible))
 
 
 def same_name_key(text: str) -> str:

@@ -20,7 +20,7 @@ from generator.snapshot.fields import (
 )
 from generator.snapshot.model import GROUPS, Period, SnapshotMeta, UnitKind, UnitResult
 from generator.snapshot.raw import Cell, Findings, RawMeta, RawRecord, RawUnits
-from generator.snapshot.text import forbidden_character, same_name_key
+from generator.snapshot.text import same_name_key, suspicious_character
 from generator.snapshot.values import (
     Invalid,
     is_blank,
@@ -44,7 +44,7 @@ def _convert(field: Field, value: object) -> object:
     """The typed value of one non-empty cell, or Invalid saying why not (range checks included)."""
     kind = field.kind
     if kind is ValueKind.TEXT:
-        return _checked_text(value)
+        return _checked_text(field, value)
     if kind is ValueKind.KIND:
         text = read_text(value)
         found = unit_kind(text) if text else None
@@ -89,12 +89,14 @@ def _convert(field: Field, value: object) -> object:
     return read_cutoff(value)
 
 
-def _checked_text(value: object) -> str:
+def _checked_text(field: Field, value: object) -> str:
     text = read_text(value)
     assert text is not None
-    bad = forbidden_character(text)
+    if field.max_length and len(text) > field.max_length:
+        raise Invalid(f"dài {len(text)} ký tự, quá giới hạn {field.max_length} ký tự")
+    bad = suspicious_character(text)
     if bad is not None:
-        raise Invalid(f"chứa ký tự điều khiển {bad}")
+        raise Invalid(bad)
     return text
 
 
@@ -112,7 +114,7 @@ def read_cells(
             values[field.key] = _convert(field, cell.value)
         except Invalid as exc:
             invalid.add(field.key)
-            findings.problems.append(
+            findings.add(
                 cell.problem(f"{field.label} = {exc.shown or show_value(cell.value)} {exc.reason}")
             )
     return values, invalid
@@ -120,20 +122,20 @@ def read_cells(
 
 def validate_meta(raw: RawMeta, findings: Findings) -> SnapshotMeta | None:
     """The authority's own result, or None when any meta rule fails (problems recorded)."""
-    before = len(findings.problems)
+    before = findings.count
     values, invalid = read_cells(META_FIELDS, raw.cells, findings)
     for field in META_FIELDS:
         if field.required and field.key not in values and field.key not in invalid:
             cell = raw.cells.get(field.key)
             if cell is not None:
-                findings.problems.append(cell.problem(f"{field.label} bị trống"))
+                findings.add(cell.problem(f"{field.label} bị trống"))
             else:
                 findings.error(
                     raw.file, f'thiếu khóa bắt buộc "{field.key}" ({field.label})', row=raw.row
                 )
     _check_cutoff(raw, values, findings)
     _check_rank(raw, values, findings)
-    if len(findings.problems) > before:
+    if findings.count > before:
         return None
     return SnapshotMeta(
         authority_name=_str(values["authority_name"]),
@@ -155,7 +157,7 @@ def _check_cutoff(raw: RawMeta, values: dict[str, object], findings: Findings) -
         return
     start = period_start(period)
     if cutoff < start:
-        findings.problems.append(
+        findings.add(
             raw.cells["cutoff"].problem(
                 f"Thời điểm lấy số liệu {cutoff.isoformat()} sớm hơn ngày đầu của kỳ đánh giá "
                 f"{period} ({start.strftime('%d/%m/%Y')})"
@@ -166,24 +168,24 @@ def _check_cutoff(raw: RawMeta, values: dict[str, object], findings: Findings) -
 def _check_rank(raw: RawMeta, values: dict[str, object], findings: Findings) -> None:
     rank, count = values.get("rank"), values.get("ranked_count")
     if isinstance(count, int) and count < 1:
-        findings.problems.append(
+        findings.add(
             raw.cells["ranked_count"].problem(f"Số đơn vị được xếp hạng = {count} phải lớn hơn 0")
         )
         return
     if not isinstance(rank, int):
         return
     if count is None and "ranked_count" not in raw.cells:
-        findings.problems.append(
+        findings.add(
             raw.cells["rank"].problem(
                 'có Thứ hạng nhưng thiếu "ranked_count" (Số đơn vị được xếp hạng)'
             )
         )
     elif count is None and is_blank(raw.cells["ranked_count"].value):
-        findings.problems.append(
+        findings.add(
             raw.cells["rank"].problem("có Thứ hạng nhưng Số đơn vị được xếp hạng bị trống")
         )
     elif isinstance(count, int) and not 1 <= rank <= count:
-        findings.problems.append(
+        findings.add(
             raw.cells["rank"].problem(f"Thứ hạng = {rank} nằm ngoài khoảng 1–{count}")
         )
 
@@ -194,7 +196,7 @@ def _where(record: RawRecord) -> str:
 
 def validate_units(raw: RawUnits, findings: Findings) -> tuple[UnitResult, ...]:
     """The units in file order; an empty tuple when any unit rule fails (problems recorded)."""
-    before = len(findings.problems)
+    before = findings.count
     missing = [
         f
         for f in UNIT_FIELDS
@@ -220,16 +222,16 @@ def validate_units(raw: RawUnits, findings: Findings) -> tuple[UnitResult, ...]:
                 cell = record.cells.get(key)
                 label = UNIT_FIELD_BY_KEY[key].label
                 if cell is not None:
-                    findings.problems.append(cell.problem(f"{label} bị trống"))
+                    findings.add(cell.problem(f"{label} bị trống"))
                 else:
                     findings.error(raw.file, f"{label} bị trống", row=record.row, column=key)
         _check_duplicate(record, values, "code", first_code, findings)
         _check_duplicate(record, values, "name", first_name, findings)
         _check_counts(record, values, findings)
         _check_total(record, values, invalid, findings)
-        if not missing and len(findings.problems) == before:
+        if not missing and findings.count == before:
             units.append(_unit(record, values))
-    if len(findings.problems) > before:
+    if findings.count > before:
         return ()
     return tuple(units)
 
@@ -248,7 +250,7 @@ def _check_duplicate(
     first = seen.setdefault(identity, record)
     if first is not record:
         label = "Mã đơn vị" if key == "code" else "Tên đơn vị"
-        findings.problems.append(
+        findings.add(
             record.cells[key].problem(f'{label} "{value}" trùng với {_where(first)}')
         )
 
@@ -256,7 +258,7 @@ def _check_duplicate(
 def _check_counts(record: RawRecord, values: dict[str, object], findings: Findings) -> None:
     received, on_time = values.get("received"), values.get("on_time")
     if isinstance(received, int) and isinstance(on_time, int) and on_time > received:
-        findings.problems.append(
+        findings.add(
             record.cells["on_time"].problem(
                 f"Hồ sơ đúng hạn = {on_time} lớn hơn Hồ sơ tiếp nhận = {received}"
             )
@@ -283,7 +285,7 @@ def _check_total(
         return
     computed = sum((s for s in scores if isinstance(s, Decimal)), Decimal(0))
     if abs(total - computed) > TOTAL_TOLERANCE:
-        findings.problems.append(
+        findings.add(
             cell.problem(
                 f"Tổng điểm = {show_number(total)} khác tổng điểm các nhóm "
                 f"({show_number(computed)}) quá 0,05"

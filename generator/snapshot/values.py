@@ -12,11 +12,14 @@ import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from generator.snapshot.limits import MAX_MAGNITUDE_DIGITS, MAX_NUMBER_CHARS
 from generator.snapshot.model import Period
+from generator.snapshot.raw import FormulaWithoutValue, OversizedNumber, SpreadsheetError
+from generator.snapshot.text import is_invisible
 
 VIETNAM = timezone(timedelta(hours=7))
 _MAX_PLACES = Decimal("0.000001")
-_LARGE = Decimal(10) ** 15
+_LARGE = Decimal(10) ** MAX_MAGNITUDE_DIGITS
 _DECIMAL = re.compile(r"^([+-]?)([0-9]{1,15})(?:[.,]([0-9]{1,15}))?$")
 _GROUPED_INTEGER = re.compile(r"^([+-]?)([0-9]{1,3}(?:([.,\s])[0-9]{3})(?:\3[0-9]{3})*)$")
 PERIOD_FORMS = "không phải là tháng YYYY-MM, quý YYYY-Qn hay năm YYYY (ví dụ 2024-07, 2026-Q3, 2026)"
@@ -36,6 +39,26 @@ class Invalid(Exception):
         self.shown = shown
 
 
+def _marker(value: object) -> None:
+    """Invalid for the values a reader keeps only to explain them (a formula without its result)."""
+    if isinstance(value, FormulaWithoutValue):
+        raise Invalid(
+            "là công thức chưa có kết quả lưu trong tệp (tệp được tạo hoặc sửa bằng chương trình "
+            "không tính công thức), không phải ô trống; hãy mở tệp bằng Excel, nhấn Ctrl+Alt+F9 "
+            "để tính lại toàn bộ rồi lưu (Ctrl+S), hoặc chép và dán giá trị (Paste Values)"
+        )
+    if isinstance(value, SpreadsheetError):
+        raise Invalid("là kết quả lỗi của công thức trong Excel; hãy sửa công thức hoặc nhập số")
+    if isinstance(value, OversizedNumber):
+        raise Invalid("là số quá dài (số liệu thật không quá 15 chữ số)")
+
+
+def _check_magnitude(number: Decimal) -> Decimal:
+    if number.is_finite() and not number.is_zero() and number.adjusted() >= MAX_MAGNITUDE_DIGITS:
+        raise Invalid(f"là số quá lớn (quá {MAX_MAGNITUDE_DIGITS} chữ số trước dấu thập phân)")
+    return number
+
+
 def is_blank(value: object) -> bool:
     """True for an empty cell: None or text made only of spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
@@ -43,7 +66,12 @@ def is_blank(value: object) -> bool:
 
 def show_number(value: Decimal | int) -> str:
     """A number as a Vietnamese reader writes it in a message: 20,5 (no grouping, as typed)."""
-    text = format(value, "f").replace(".", ",") if isinstance(value, Decimal) else str(value)
+    if isinstance(value, Decimal):
+        # 1E+999999 as written: its digits spelled out would be a megabyte of zeros.
+        plain = value.is_finite() and -MAX_NUMBER_CHARS <= value.adjusted() <= MAX_NUMBER_CHARS
+        text = (format(value, "f") if plain else str(value)).replace(".", ",")
+    else:
+        text = str(value)
     return text if len(text) <= _SHOWN_TEXT else text[:_SHOWN_TEXT] + "…"
 
 
@@ -57,17 +85,31 @@ def show_value(value: object) -> str:
         return show_number(Decimal(repr(value))) if math.isfinite(value) else repr(value)
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
+    if isinstance(value, (FormulaWithoutValue, SpreadsheetError, OversizedNumber)):
+        return _quoted(str(value)) if isinstance(value, FormulaWithoutValue) else _shortened(str(value))
     if isinstance(value, list):
         return "(danh sách)"
     if isinstance(value, dict):
         return "(đối tượng)"
-    text = str(value)
+    return _quoted(str(value))
+
+
+def _quoted(text: str) -> str:
+    """Text in quotes, cut to 40 characters, every invisible or line-breaking character escaped.
+
+    A message is one line on the screen: U+2028 or a tab inside a cell must not break it, and
+    an invisible character must show where it is.
+    """
+    text = text[: _SHOWN_TEXT * 2]
     escaped = "".join(
-        f"\\u{ord(c):04x}" if unicodedata.category(c).startswith("C") else c for c in text
+        f"\\u{ord(c):04x}" if (is_invisible(c) or (not c.isprintable() and c != " ")) else c
+        for c in text
     )
-    if len(escaped) > _SHOWN_TEXT:
-        escaped = escaped[:_SHOWN_TEXT] + "…"
-    return f'"{escaped}"'
+    return f'"{_shortened(escaped)}"'
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= _SHOWN_TEXT else text[:_SHOWN_TEXT] + "…"
 
 
 def _tidy(number: Decimal) -> Decimal:
@@ -97,20 +139,19 @@ def read_decimal(value: object, *, percent: bool = False) -> Decimal | None:
     """A decimal number; None for an empty cell. Decimal comma or point; `%` when `percent`."""
     if is_blank(value):
         return None
+    _marker(value)
     if isinstance(value, bool):
         raise Invalid("không phải là số")
     if isinstance(value, int):
-        return Decimal(value)
+        return _check_magnitude(Decimal(value))
     if isinstance(value, float):
         if not math.isfinite(value):
             raise Invalid("không phải là số")
-        if abs(value) >= 1e15:
-            return Decimal(int(value))
-        return _tidy(Decimal(repr(value)))
+        return _tidy(_check_magnitude(Decimal(repr(value))))
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise Invalid("không phải là số")
-        return _tidy(value)
+        return _tidy(_check_magnitude(value))
     if isinstance(value, str):
         return _from_text(value, percent=percent)
     raise Invalid("không phải là số")
@@ -122,7 +163,7 @@ def read_integer(value: object) -> int | None:
         grouped = _GROUPED_INTEGER.match(value.strip())
         if grouped:
             sign, digits, _ = grouped.groups()
-            return int(sign + re.sub(r"[^0-9]", "", digits))
+            return int(_check_magnitude(Decimal(sign + re.sub(r"[^0-9]", "", digits))))
     number = read_decimal(value)
     if number is None:
         return None
@@ -139,6 +180,7 @@ def read_text(value: object) -> str | None:
     """Text, stripped and in NFC; numbers typed into a text column become their digits."""
     if is_blank(value):
         return None
+    _marker(value)
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value.strip())
     if isinstance(value, (bool, list, dict, datetime, date, time)):
@@ -146,8 +188,10 @@ def read_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, (int, float)):
-        return str(value)
+        return str(value)  # readers keep integers under MAX_NUMBER_CHARS digits
     if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value.adjusted()) > MAX_NUMBER_CHARS:
+            raise Invalid("không phải là văn bản")
         return format(value, "f")
     return str(value)
 
@@ -156,6 +200,7 @@ def read_period(value: object) -> Period:
     """A month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`.
 
     A spreadsheet date on the first of a month counts as that month; a whole number as a year."""
+    _marker(value)
     if isinstance(value, datetime):
         if value.day == 1 and value.time() == time(0, 0):
             return Period(value.year, value.month)
@@ -175,7 +220,10 @@ def read_period(value: object) -> Period:
 
 
 def read_cutoff(value: object) -> datetime:
-    """An ISO 8601 date-time; without an offset it is Vietnam time (+07:00)."""
+    """An ISO 8601 date-time in Vietnam's time (+07:00): a moment with another offset is converted
+    (03h00 UTC is 10h00 in Hà Nội, possibly on the next day); one without an offset is taken as
+    Vietnam time already."""
+    _marker(value)
     moment: datetime
     if isinstance(value, datetime):
         moment = value
@@ -189,8 +237,11 @@ def read_cutoff(value: object) -> datetime:
     else:
         raise Invalid("không đúng dạng ISO 8601 (ví dụ 2024-08-02T10:00:00+07:00)")
     if moment.tzinfo is None or moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=VIETNAM)
-    return moment
+        return moment.replace(tzinfo=VIETNAM)
+    try:
+        return moment.astimezone(VIETNAM)
+    except OverflowError:  # 0001-01-01T00:00-01:00 has no Vietnam time within the calendar
+        raise Invalid("nằm ngoài khoảng ngày giờ đọc được") from None
 
 
 def period_start(period: Period) -> datetime:
