@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from generator.content.build import build_document, issue_info
 from generator.content.context import DirectiveView, DispatchContext, NoticeContext, target_results
+from generator.content.figure import Chart, ChartLine, ChartSeries, Figure
 from generator.content.markup import YES, merge_spans
 from generator.content.model import Align, Annex, Block, Cell, Document, Header, Paragraph, Signer, Span, Table
 from generator.content.policy import require_usable
@@ -22,9 +23,13 @@ __all__ = [
     "Annex",
     "Block",
     "Cell",
+    "Chart",
+    "ChartLine",
+    "ChartSeries",
     "DirectiveView",
     "DispatchContext",
     "Document",
+    "Figure",
     "Header",
     "NoticeContext",
     "Paragraph",

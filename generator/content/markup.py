@@ -7,6 +7,7 @@ Vocabulary (all a template may write):
     <body> <p [indent="no"] [align="center|left|right|justify"] [keep="next"]>
              text <b>bold</b> <i>italic</i> <nobr>kept on one line</nobr></p>
            <table widths="4 30 7 ..."><tr head="yes"><td [align] [colspan] [rowspan] [b="yes"]>..</td></tr></table>
+           <figure chart="line|hbars" alt=".." ...>..</figure>   (a chart: see chart_markup.py)
     </body>
     <copies><to>...</to>...</copies>          (optional; the profile's list otherwise)
     <annex heading=".." title=".." [subtitle=".."] [landscape="yes"]> blocks </annex>
@@ -24,6 +25,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from generator.common.errors import Problem, TemplateError
+from generator.content.chart_markup import read_figure
 from generator.content.model import Align, Annex, Block, Cell, Paragraph, Span, Table
 
 # Collapsible white space: not U+00A0, which templates and the program use on purpose (blanks left
@@ -117,8 +119,12 @@ class _Reader:
                     blocks.append(paragraph)
             elif child.tag == "table":
                 blocks.append(self.table(child))
+            elif child.tag == "figure":
+                figure = read_figure(child, self.fail)
+                if figure is not None:
+                    blocks.append(figure)
             else:
-                self.fail(child, f"phần tử <{child.tag}> không được dùng ở đây (chỉ <p> và <table>)")
+                self.fail(child, f"phần tử <{child.tag}> không được dùng ở đây (chỉ <p>, <table> và <figure>)")
         return tuple(blocks)
 
     def paragraph(self, element: etree._Element) -> Paragraph:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.content.figure import Figure
+
 Align = Literal["left", "center", "right", "justify"]
 
 
@@ -62,7 +64,7 @@ class Table:
     caption: str | None = None
 
 
-Block = Paragraph | Table
+Block = Paragraph | Table | Figure
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
-from generator.content import Annex, Block, Cell, Paragraph, Span, Table
+from generator.content import Annex, Block, Cell, Figure, Paragraph, Span, Table
 from generator.render import docx_styles as st
+from generator.render.docx_figure import Pictures, figure_block
 from generator.render.docx_xml import TWIPS_PER_PT, cell, jc, paragraph, row, run, table
 
 NBSP = "\u00a0"
@@ -104,8 +105,11 @@ def table_block(block: Table, layout: Layout, text_width: int) -> str:
     return caption + table(st.style_id(st.TABLE), widths, rows)
 
 
-def blocks_xml(blocks: Iterable[Block], layout: Layout, text_width: int) -> str:
+def blocks_xml(blocks: Iterable[Block], layout: Layout, text_width: int, pictures: Pictures | None = None,
+               landscape: bool = False) -> str:
     """Body blocks in order, kept apart after a table (Word would fuse two adjacent tables).
+
+    Figures need `pictures` (the document's package) and whether their section is `landscape`.
 
     A paragraph that introduces a table (a section heading in the annex, say) is kept on the page
     of the table's first row, as the PDF does, so it never ends a page on its own.
@@ -125,12 +129,17 @@ def blocks_xml(blocks: Iterable[Block], layout: Layout, text_width: int) -> str:
                 parts.append(paragraph(st.style_id(st.BODY)))
             parts.append(table_block(block, layout, text_width))
             after_table = True
+        elif isinstance(block, Figure):
+            if pictures is None:
+                raise RenderError("Văn bản có biểu đồ nhưng không có nơi chứa hình ảnh (lỗi chương trình).")
+            parts.append(figure_block(block, pictures, landscape))
+            after_table = False
         else:
             raise RenderError(f"Khối nội dung không được hỗ trợ: {type(block).__name__}.")
     return "".join(parts)
 
 
-def annex_xml(annex: Annex, layout: Layout, text_width: int) -> str:
+def annex_xml(annex: Annex, layout: Layout, text_width: int, pictures: Pictures | None = None) -> str:
     """The annex heading, upper-case title, italic subtitle, then its blocks."""
     parts = [
         paragraph(st.style_id(st.ANNEX_HEADING), run(annex.heading)),
@@ -138,5 +147,5 @@ def annex_xml(annex: Annex, layout: Layout, text_width: int) -> str:
     ]
     if annex.subtitle:
         parts.append(paragraph(st.style_id(st.ANNEX_SUBTITLE), run(annex.subtitle)))
-    parts.append(blocks_xml(annex.blocks, layout, text_width))
+    parts.append(blocks_xml(annex.blocks, layout, text_width, pictures, annex.landscape))
     return "".join(parts)

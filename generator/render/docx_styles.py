@@ -81,6 +81,8 @@ SUBJECT = "CV Subject"
 DATE = "CV Date"
 RECIPIENTS = "CV Recipients"
 TABLE_CAPTION = "CV Table Caption"
+FIGURE = "CV Figure"  # the paragraph holding a chart's picture
+FIGURE_CAPTION = "CV Figure Caption"
 TABLE_TEXT = "CV Table Text"
 TABLE_TEXT_DENSE = "CV Table Text Dense"
 SIGNER = "CV Signer"
@@ -216,6 +218,9 @@ def styles_xml(layout: Layout) -> str:
         _paragraph_style(TABLE_TEXT_DENSE, _ppr(before=layout.table_cell_padding_v_pt,
                                                 after=layout.table_cell_padding_v_pt, **single),
                          _rpr(f, s.table_dense)),
+        _paragraph_style(FIGURE, _ppr(before=layout.space_after_pt, **centre), _rpr(f, s.body)),
+        _paragraph_style(FIGURE_CAPTION, _ppr(before=3, after=layout.space_after_pt, **centre),
+                         _rpr(f, s.table, italic=True)),
         _paragraph_style(SIGNER, _ppr(keep_next=True, **centre), _rpr(f, s.signer, bold=True, caps=True)),
         _paragraph_style(SIGNER_NAME, _ppr(**centre), _rpr(f, s.signer, bold=True)),
         _paragraph_style(COPIES_LABEL, _ppr(keep_next=True, **single),

@@ -5,7 +5,8 @@ templates/render: document.html.j2 (HTML skeleton), document.css (stylesheet, fi
 Layout's numbers), user-agent.css (a trimmed HTML user-agent stylesheet, for speed).
 
 WeasyPrint never touches the network: its URL fetcher serves only files under templates/render
-and refuses anything else, fatally. Stylesheets are parsed once per process (per Layout) with
+and the document's own chart pictures (held in memory, `congvan-chart:` URLs), and refuses
+anything else, fatally. Stylesheets are parsed once per process (per Layout) with
 one shared FontConfiguration; only the HTML is built and laid out per document.
 
 Speed (bench/bench_pdf.py): WeasyPrint's cost is per box (≈ 0,6 ms per table cell, layout and
@@ -17,6 +18,7 @@ libraries are loaded without the subprocess-based library search.
 from __future__ import annotations
 
 import gc
+import hashlib
 import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,16 +32,19 @@ import jinja2
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
 from generator.common.resources import RENDER_ASSETS_DIR
-from generator.content import Document
+from generator.content import Document, Figure
 from generator.render.base import Renderer
-from generator.render.weasyprint_tuning import import_weasyprint, lean_html_class
+from generator.render.figures import place
+from generator.render.weasyprint_tuning import import_weasyprint, lean_html_class, pass_png_through
 
 weasyprint = import_weasyprint()
 from weasyprint import CSS  # noqa: E402  (after the tuned import above)
+from weasyprint.images import RasterImage  # noqa: E402
 from weasyprint.text.fonts import FontConfiguration  # noqa: E402
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # noqa: E402
 
 HTML_TEMPLATE = "document.html.j2"
+CHART_SCHEME = "congvan-chart"  # a chart picture of the document being rendered, served from memory
 CSS_TEMPLATE = "document.css"
 USER_AGENT_CSS = "user-agent.css"
 
@@ -54,7 +59,8 @@ class RefusedURL(ValueError):
 
 
 class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped: URLFetcher is Any
-    """Serves file: URLs under one directory and refuses everything else (network included).
+    """Serves file: URLs under one directory, the pictures of the document being rendered
+    (`congvan-chart:<sha256>.png`, from memory), and refuses everything else (network included).
 
     Refusals are fatal (fail_on_errors): a document that would need a resource it may not have
     is an error, not a PDF silently printed without it.
@@ -63,9 +69,24 @@ class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyp
     def __init__(self, root: Path = RENDER_ASSETS_DIR) -> None:
         super().__init__(fail_on_errors=True)
         self.root = root.resolve()
+        self.pictures: dict[str, bytes] = {}  # the current document's, by URL
+
+    @contextmanager
+    def serving(self, pictures: dict[str, bytes]) -> Iterator[None]:
+        """Serve `pictures` (URL → PNG) while the block runs."""
+        self.pictures = pictures
+        try:
+            yield
+        finally:
+            self.pictures = {}
 
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         parts = urlsplit(url)
+        if parts.scheme == CHART_SCHEME:
+            picture = self.pictures.get(url)
+            if picture is None:
+                raise RefusedURL(f"refused picture (not one of this document's): {url}")
+            return URLFetcherResponse(url, picture, headers={"Content-Type": "image/png"})
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise RefusedURL(f"refused non-local resource: {url}")
         path = Path(unquote(parts.path)).resolve()
@@ -129,6 +150,7 @@ def _user_agent_stylesheet() -> CSS:
 
 
 _LEAN_HTML = lean_html_class(weasyprint.HTML, _user_agent_stylesheet)
+PNG_PASSTHROUGH = pass_png_through(RasterImage)  # charts go into the PDF without being re-encoded
 
 
 def column_percents(widths: tuple[float, ...]) -> list[str]:
@@ -151,12 +173,32 @@ _PARAGRAPH_CLASS = {
 }
 
 
-def document_html(document: Document, layout: Layout | None = None) -> str:
-    """The HTML the PDF is laid out from; every text of `document` is autoescaped."""
+class _Pictures:
+    """The chart pictures of one document, drawn at their place's size and named by their content."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.by_url: dict[str, bytes] = {}
+
+    def __call__(self, figure: Figure, landscape: bool) -> dict[str, object]:
+        placed = place(figure, self.layout, landscape)
+        url = f"{CHART_SCHEME}:{hashlib.sha256(placed.png).hexdigest()}.png"
+        self.by_url[url] = placed.png
+        return {"src": url, "width_mm": f"{placed.width_mm:.2f}", "height_mm": f"{placed.height_mm:.2f}"}
+
+
+def document_html(document: Document, layout: Layout | None = None,
+                  pictures: dict[str, bytes] | None = None) -> str:
+    """The HTML the PDF is laid out from; every text of `document` is autoescaped.
+
+    Figures are drawn for `layout` (the default Layout when None); their PNGs are put into
+    `pictures` by URL, for the fetcher to serve while WeasyPrint lays the HTML out.
+    """
+    images = _Pictures(layout or Layout())
     label = document.recipients_label
     # The dashes of several recipients align under the label's colon: the colon gets its own column.
     head, colon = (label[:-1], label[-1]) if label.endswith(":") else (label, "")
-    return _html_template().render(
+    html: str = _html_template().render(
         doc=document,
         recipient_lines=document.recipient_lines(),
         copies_lines=document.copies_lines(),
@@ -166,13 +208,19 @@ def document_html(document: Document, layout: Layout | None = None) -> str:
         paragraph_class=_PARAGRAPH_CLASS,
         column_percents=column_percents,
         dense_columns=(layout or Layout()).dense_table_columns,
+        figure_image=images,
     )
+    if pictures is not None:
+        pictures.update(images.by_url)
+    return html
 
 
-def html_to_pdf(html: str, layout: Layout, *, lean_user_agent: bool = True) -> bytes:
-    """Lay out `html` with the renderer's stylesheet; any resource outside the assets is refused."""
+def html_to_pdf(html: str, layout: Layout, *, lean_user_agent: bool = True,
+                pictures: dict[str, bytes] | None = None) -> bytes:
+    """Lay out `html` with the renderer's stylesheet; any resource outside the assets and `pictures`
+    (URL → PNG, from `document_html`) is refused."""
     try:
-        with _collector_paused():
+        with _collector_paused(), _FETCHER.serving(pictures or {}):
             laid_out = lay_out(html, layout, lean_user_agent=lean_user_agent)
             pdf: bytes = laid_out.write_pdf()
             del laid_out  # its cycles are freed by the collection that ends the pause
@@ -217,4 +265,6 @@ class PdfRenderer(Renderer):
     suffix = "pdf"
 
     def render(self, document: Document) -> bytes:
-        return html_to_pdf(document_html(document, self.layout), self.layout)
+        pictures: dict[str, bytes] = {}
+        html = document_html(document, self.layout, pictures)
+        return html_to_pdf(html, self.layout, pictures=pictures)

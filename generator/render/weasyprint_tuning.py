@@ -1,4 +1,4 @@
-"""The two places congvan reaches past WeasyPrint's public API, for speed, each with a fallback.
+"""The three places congvan reaches past WeasyPrint's public API, for speed, each with a fallback.
 
 1. Importing WeasyPrint without ctypes' subprocess library search (-170 ms on every cold start).
    WeasyPrint tries names such as "libgobject-2.0-0" before "libgobject-2.0.so.0"; cffi hands
@@ -11,6 +11,11 @@
    WeasyPrint's own hook. If a later version renames it, `lean_html_class` returns the plain
    `weasyprint.HTML`: the full HTML5 stylesheet applies, same pages, slower. Tests prove both
    fallbacks and compare the two renderings page by page.
+3. PNG pictures go into the PDF as they are (-15 ms per chart at 300 dpi) through
+   `RasterImage._get_png_data`. WeasyPrint decodes every PNG and encodes it again with Pillow only
+   to take the IDAT chunks, which a PDF FlateDecode stream with PNG predictors accepts unchanged
+   from any 8-bit, non-interlaced grey or RGB PNG without transparency: the charts congvan draws.
+   Any other image, or a WeasyPrint without the hook, takes WeasyPrint's own path.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from types import ModuleType
 from typing import Any
 
 UA_HOOK = "_ua_stylesheets"
+PNG_HOOK = "_get_png_data"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @contextmanager
@@ -64,3 +71,50 @@ def lean_html_class(html_class: type[Any], user_agent_stylesheet: Callable[[], A
         return [user_agent_stylesheet()]
 
     return type("LeanHTML", (html_class,), {UA_HOOK: _ua_stylesheets})
+
+
+def png_idat(data: bytes) -> bytes | None:
+    """The joined IDAT chunks of an 8-bit, non-interlaced grey or RGB PNG without transparency; None
+    for any other image (WeasyPrint then re-encodes it itself)."""
+    if not data.startswith(_PNG_SIGNATURE):
+        return None
+    position, idat = len(_PNG_SIGNATURE), []
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position:position + 4], "big")
+        tag = data[position + 4:position + 8]
+        body = data[position + 8:position + 8 + length]
+        if len(body) != length:
+            return None
+        if tag == b"IHDR":
+            if length != 13 or body[8] != 8 or body[9] not in (0, 2) or body[12] != 0:
+                return None  # not 8 bits per sample, not grey or RGB, or interlaced
+        elif tag in (b"tRNS", b"PLTE"):
+            return None
+        elif tag == b"IDAT":
+            idat.append(body)
+        elif tag == b"IEND":
+            break
+        position += 12 + length
+    return b"".join(idat) or None
+
+
+def pass_png_through(raster_image_class: type[Any]) -> bool:
+    """Make `raster_image_class` embed suitable PNGs' compressed data as it is; False when the hook is
+    gone (WeasyPrint re-encodes every PNG, as it does by default)."""
+    original = getattr(raster_image_class, PNG_HOOK, None)
+    if not callable(original):
+        return False
+    if getattr(original, "congvan_passthrough", False):
+        return True
+
+    def _get_png_data(pillow_image: Any) -> Any:
+        source = getattr(pillow_image, "fp", None)  # Image.open keeps the file it reads from
+        if isinstance(source, io.BytesIO) and getattr(pillow_image, "format", None) == "PNG":
+            data = png_idat(source.getvalue())
+            if data is not None:
+                return data
+        return original(pillow_image)
+
+    _get_png_data.congvan_passthrough = True  # type: ignore[attr-defined]
+    setattr(raster_image_class, PNG_HOOK, staticmethod(_get_png_data))
+    return True

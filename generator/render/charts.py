@@ -1,0 +1,356 @@
+"""Charts: one content-model Chart → the PNG that both renderers embed (matplotlib, imported on first use).
+
+What the picture looks like is decided here; what it says (categories, series names, values, alt
+text, caption) comes from the template through the Chart. Every chart is drawn in black, white and
+greys, told apart by line style, marker and hatching rather than colour, so it survives a black-and-
+white printer; text is Liberation Serif (Times New Roman's metrics, Vietnamese glyphs), numbers are
+written the Vietnamese way (decimal comma) through generator.common.formatting.
+
+Speed. A batch draws two charts for every unit, and most of a chart is the same for every unit of a
+kind: axes, ticks, category labels, the legend, the kind's average. That part is a *frame*, drawn
+once and kept (a small LRU per process); a unit's chart restores the frame's pixels and draws only
+its own series (the chart's first) on top, matplotlib's blitting. Every chart goes through this same
+path, so the pixels depend on the chart alone, never on what was drawn before. The PNG is written
+by generator.render.png (grey, no metadata): the same chart gives the same bytes, run after run, and
+`chart_png` caches them so the DOCX and the PDF of one document share one drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from generator.common import formatting
+from generator.common.errors import RenderError
+from generator.content import Chart, ChartSeries
+from generator.render.png import grey_png
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure as MplFigure
+
+DPI = 300  # print resolution
+FONT_FAMILY = "Liberation Serif"
+TEXT_PT = 9  # ticks, category labels, legend
+VALUE_PT = 8  # the numbers written beside bars and points
+MM_PER_INCH = 25.4
+FRAMES_KEPT = 4  # frames (≈ 13 MB each at 300 dpi) kept per process: two charts per unit, two kinds
+
+# Greys and patterns, by series style: solid black, hatched, dashed grey, dotted.
+_BAR: dict[str, dict[str, Any]] = {
+    "solid": {"color": "0.25", "edgecolor": "0", "hatch": None},
+    "hatched": {"color": "1", "edgecolor": "0", "hatch": "////"},
+    "dashed": {"color": "0.7", "edgecolor": "0", "hatch": None},
+    "dotted": {"color": "1", "edgecolor": "0", "hatch": ".."},
+}
+_LINE: dict[str, dict[str, Any]] = {
+    "solid": {"color": "0", "linestyle": "-", "marker": "o", "markerfacecolor": "0"},
+    "hatched": {"color": "0.3", "linestyle": (0, (6, 2, 1, 2)), "marker": "D", "markerfacecolor": "1"},
+    "dashed": {"color": "0.35", "linestyle": (0, (5, 3)), "marker": "s", "markerfacecolor": "1"},
+    "dotted": {"color": "0", "linestyle": (0, (1, 2)), "marker": "^", "markerfacecolor": "1"},
+}
+_REFERENCE: dict[str, Any] = {"color": "0", "linestyle": (0, (6, 3)), "linewidth": 1.0}
+
+
+def chart_png(chart: Chart, width_mm: float, height_mm: float) -> bytes:
+    """The chart as a grey PNG of `width_mm` × `height_mm` at DPI; RenderError when it cannot be drawn."""
+    if width_mm <= 0 or height_mm <= 0:
+        raise RenderError(f"Biểu đồ có kích thước không hợp lệ: {width_mm} × {height_mm} mm.")
+    return _cached_png(chart, round(width_mm, 2), round(height_mm, 2))
+
+
+@lru_cache(maxsize=16)
+def _cached_png(chart: Chart, width_mm: float, height_mm: float) -> bytes:
+    limits = _limits(chart)
+    key = (_without_values(chart), limits, width_mm, height_mm)
+    frame = _FRAMES.get(key)
+    if frame is None:
+        with _style():
+            frame = _FRAMES.put(key, _build(chart, limits, width_mm, height_mm))
+    # Artists keep the fonts and widths they were made with: drawing them needs no style context.
+    return frame.draw(chart.series[0] if chart.series else None)
+
+
+def _without_values(chart: Chart) -> Chart:
+    """The chart as a frame knows it: its first series (drawn per chart) without values."""
+    if not chart.series:
+        return chart
+    first = replace(chart.series[0], values=())
+    return replace(chart, series=(first, *chart.series[1:]))
+
+
+# ---- matplotlib, loaded on first use -------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _font_path() -> str:
+    """Liberation Serif's file, found by matplotlib's font manager; RenderError when not installed."""
+    from matplotlib import font_manager
+
+    try:
+        return str(font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY),
+                                         fallback_to_default=False))
+    except ValueError:
+        raise RenderError(f"Không tìm thấy phông chữ {FONT_FAMILY} để vẽ biểu đồ: cài gói fonts-liberation2 "
+                          "(scripts/setup.sh cài sẵn).") from None
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    """Fonts and line widths for every chart, without touching the process's own matplotlib settings."""
+    import matplotlib
+
+    _font_path()
+    settings: dict[Any, Any] = {
+        "font.family": FONT_FAMILY,
+        "font.size": TEXT_PT,
+        "axes.linewidth": 0.8,
+        "axes.edgecolor": "0",
+        "axes.labelcolor": "0",
+        "xtick.color": "0",
+        "ytick.color": "0",
+        "text.color": "0",
+        "hatch.color": "0",
+        "hatch.linewidth": 0.7,
+        "lines.linewidth": 1.6,
+        "lines.markersize": 4.5,
+        "axes.unicode_minus": False,  # "-", the minus Vietnamese documents type
+        "figure.facecolor": "1",
+        "axes.facecolor": "1",
+        "savefig.facecolor": "1",
+    }
+    with matplotlib.rc_context(settings):
+        yield
+
+
+class _Frames:
+    """The frames kept by this process, least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._frames: OrderedDict[object, _Frame] = OrderedDict()
+
+    def get(self, key: object) -> _Frame | None:
+        frame = self._frames.get(key)
+        if frame is not None:
+            self._frames.move_to_end(key)
+        return frame
+
+    def put(self, key: object, frame: _Frame) -> _Frame:
+        self._frames[key] = frame
+        while len(self._frames) > self.size:
+            self._frames.popitem(last=False)
+        return frame
+
+    def clear(self) -> None:
+        self._frames.clear()
+
+
+_FRAMES = _Frames(FRAMES_KEPT)
+
+
+@dataclass
+class _Frame:
+    """Everything of a chart but its first series, drawn; `update` draws that series on top."""
+
+    figure: MplFigure
+    background: Any  # the frame's pixels (matplotlib BufferRegion)
+    update: Callable[[ChartSeries | None], None]
+
+    def draw(self, series: ChartSeries | None) -> bytes:
+        import numpy as np
+
+        canvas = self.figure.canvas
+        canvas.restore_region(self.background)  # type: ignore[attr-defined]
+        self.update(series)
+        pixels = np.asarray(canvas.buffer_rgba())  # type: ignore[attr-defined]
+        height, width = pixels.shape[:2]
+        lines = np.zeros((height, width + 1), dtype=np.uint8)  # column 0: each scanline's filter type, none
+        # Every colour here is a grey, so red = green = blue: the red channel is the picture.
+        lines[:, 1:] = pixels[:, :, 0]
+        return grey_png(lines.tobytes(), width, height, DPI)
+
+
+def _build(chart: Chart, limits: tuple[float, float], width_mm: float, height_mm: float) -> _Frame:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    figure = MplFigure(figsize=(width_mm / MM_PER_INCH, height_mm / MM_PER_INCH), dpi=DPI,
+                       layout=ConstrainedLayoutEngine(w_pad=2 / 72, h_pad=2 / 72))
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    axes.set_axisbelow(True)
+    build = _line if chart.kind == "line" else _hbars
+    update = build(chart, axes, limits)
+    if chart.axis_label:
+        (axes.set_ylabel if chart.kind == "line" else axes.set_xlabel)(chart.axis_label)
+    handles, labels = axes.get_legend_handles_labels()
+    # In the chart's order: its series (the first one was added last, over the others), then its lines.
+    order = [s.name for s in chart.series] + [line.name for line in chart.lines]
+    pairs = sorted(zip(handles, labels), key=lambda pair: order.index(pair[1]) if pair[1] in order else len(order))
+    handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
+    if handles:
+        figure.legend(handles, labels, loc="outside upper center", ncols=min(len(handles), 3), frameon=False,
+                      handlelength=2.6, columnspacing=1.6)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    return _Frame(figure, canvas.copy_from_bbox(figure.bbox), update)  # type: ignore[no-untyped-call]
+
+
+def _floats(values: Sequence[Decimal | None]) -> list[float]:
+    return [math.nan if v is None else float(v) for v in values]
+
+
+def _value_at(series: ChartSeries, position: int) -> Decimal:
+    """A value `labelled()` named: never a gap."""
+    value = series.values[position]
+    if value is None:
+        raise RenderError(f"Biểu đồ: chuỗi “{series.name}” không có giá trị ở vị trí {position + 1}.")
+    return value
+
+
+def _value_text(chart: Chart, value: Decimal) -> str:
+    return formatting.number(value, chart.decimals) + chart.suffix
+
+
+def _tick_formatter(chart: Chart) -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: formatting.number(float(value), 2, trim=True) + chart.suffix)
+
+
+def _line(chart: Chart, axes: Axes, limits: tuple[float, float]) -> Callable[[ChartSeries | None], None]:
+    positions = list(range(len(chart.categories)))
+    axes.set_xticks(positions, chart.categories)
+    axes.set_xlim(-0.5, len(positions) - 0.5)
+    axes.set_ylim(*limits)
+    axes.yaxis.set_major_formatter(_tick_formatter(chart))
+    axes.grid(axis="y", color="0.82", linewidth=0.5)
+    for series in chart.series[1:]:
+        axes.plot(positions, _floats(series.values), label=series.name, **_LINE[series.style])
+        for x in series.labelled():
+            _point_label(axes, chart, x, _value_at(series, x), below=True)
+    for reference in chart.lines:
+        axes.axhline(float(reference.value), label=reference.name, **_REFERENCE)
+    if not chart.series:
+        return lambda series: None
+    first = chart.series[0]
+    line = axes.plot(positions, [math.nan] * len(positions), label=first.name, animated=True,
+                     zorder=3, **_LINE[first.style])[0]
+    text = _point_label(axes, chart, 0, Decimal(0), animated=True)
+
+    def update(series: ChartSeries | None) -> None:
+        if series is None:
+            return
+        line.set_ydata(_floats(series.values))
+        axes.draw_artist(line)
+        for x in series.labelled():
+            value = _value_at(series, x)
+            text.xy = (x, float(value))
+            text.set_text(_value_text(chart, value))
+            axes.draw_artist(text)
+
+    return update
+
+
+def _point_label(axes: Axes, chart: Chart, x: float, value: Decimal, *, below: bool = False,
+                 animated: bool = False) -> Any:
+    return axes.annotate(
+        "" if animated else _value_text(chart, value), (x, float(value)), xytext=(0, -5 if below else 5),
+        textcoords="offset points", ha="center", va="top" if below else "bottom", fontsize=VALUE_PT,
+        animated=animated, annotation_clip=False,
+    )
+
+
+def _hbars(chart: Chart, axes: Axes, limits: tuple[float, float]) -> Callable[[ChartSeries | None], None]:
+    count = len(chart.categories)
+    rows = list(range(count))
+    axes.set_yticks(rows, chart.categories)
+    axes.set_ylim(count - 0.5, -0.5)  # the first category on top
+    axes.set_xlim(*limits)
+    axes.xaxis.set_major_formatter(_tick_formatter(chart))
+    axes.grid(axis="x", color="0.82", linewidth=0.5)
+    axes.tick_params(axis="y", length=0)
+    band = 0.8
+    height = band / max(1, len(chart.series))
+
+    def offset(index: int) -> float:
+        return -band / 2 + height * (index + 0.5)
+
+    for index, series in enumerate(chart.series[1:], start=1):
+        values = [0.0 if v is None else float(v) for v in series.values]
+        axes.barh([r + offset(index) for r in rows], values, height=height, label=series.name, linewidth=0.6,
+                  **_BAR[series.style])
+        for row in series.labelled():
+            _bar_label(axes, chart, row + offset(index), _value_at(series, row))
+    for reference in chart.lines:
+        axes.axvline(float(reference.value), label=reference.name, zorder=4, **_REFERENCE)
+    if not chart.series:
+        return lambda series: None
+    first = chart.series[0]
+    bars = axes.barh([r + offset(0) for r in rows], [0.0] * count, height=height, label=first.name,
+                     linewidth=0.6, animated=True, **_BAR[first.style])
+    text = _bar_label(axes, chart, offset(0), Decimal(0), animated=True)
+    reference_lines = list(axes.get_lines())  # drawn again over the bars
+
+    def update(series: ChartSeries | None) -> None:
+        if series is None:
+            return
+        for bar, value in zip(bars, series.values):
+            if value is not None:
+                bar.set_width(float(value))
+                axes.draw_artist(bar)
+        for line in reference_lines:
+            axes.draw_artist(line)
+        for row in series.labelled():
+            value = _value_at(series, row)
+            text.xy = (float(value), row + offset(0))
+            text.set_text(_value_text(chart, value))
+            axes.draw_artist(text)
+
+    return update
+
+
+def _bar_label(axes: Axes, chart: Chart, y: float, value: Decimal, *, animated: bool = False) -> Any:
+    return axes.annotate(
+        "" if animated else _value_text(chart, value), (float(value), y), xytext=(3, 0), textcoords="offset points",
+        ha="left", va="center", fontsize=VALUE_PT, animated=animated, annotation_clip=False,
+        bbox={"boxstyle": "square,pad=0.1", "facecolor": "1", "edgecolor": "none"},  # readable over a line
+    )
+
+
+def _limits(chart: Chart) -> tuple[float, float]:
+    """The value axis: the chart's own minimum and maximum, or round figures around every value."""
+    values = [float(v) for s in chart.series for v in s.values if v is not None]
+    values += [float(line.value) for line in chart.lines]
+    if chart.kind == "hbars":
+        values.append(0.0)  # bars start at zero
+    low = float(chart.minimum) if chart.minimum is not None else min(values, default=0.0)
+    high = float(chart.maximum) if chart.maximum is not None else max(values, default=1.0)
+    if chart.minimum is not None and chart.maximum is not None:
+        return low, high
+    step = _nice_step(high - low)
+    if chart.minimum is None:
+        low = math.floor(low / step) * step
+    if chart.maximum is None:
+        high = math.ceil(high / step) * step
+        if any(s.labels != "none" for s in chart.series):
+            high += step  # room for the numbers written above the highest point or beside the longest bar
+    if high <= low:
+        high = low + step
+    return low, high
+
+
+def _nice_step(span: float) -> float:
+    """A round tick step that cuts `span` into at most eight parts."""
+    for step in (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000):
+        if span / step <= 8:
+            return float(step)
+    return float(10 ** math.ceil(math.log10(max(span, 1))))

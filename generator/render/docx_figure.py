@@ -1,0 +1,54 @@
+"""Figures in the DOCX: the chart's PNG as an inline picture (python-docx), centred, caption below.
+
+The picture is added to the package as an image part (python-docx's `get_or_add_image`, which
+stores a picture used twice only once) and placed by a `wp:inline` drawing whose `docPr` carries the
+figure's alt text (`descr`), which Word shows as the picture's alternative text.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx.oxml.shape import CT_Inline
+from docx.parts.document import DocumentPart
+from docx.shared import Mm
+from lxml import etree
+
+from generator.common.layout import Layout
+from generator.content import Figure
+from generator.render import docx_styles as st
+from generator.render.docx_xml import paragraph, run
+from generator.render.figures import place
+
+
+class Pictures:
+    """Adds the pictures of one document to its package; drawing ids count from 1 in the document."""
+
+    def __init__(self, part: DocumentPart, layout: Layout) -> None:
+        self.part = part
+        self.layout = layout
+        self._next_id = 1
+
+    def inline(self, png: bytes, width_mm: float, height_mm: float, alt: str) -> str:
+        """A `wp:inline` drawing of `png` at the given size, with `alt` as its description."""
+        r_id, image = self.part.get_or_add_image(io.BytesIO(png))
+        shape_id = self._next_id
+        self._next_id += 1
+        inline = CT_Inline.new_pic_inline(shape_id, r_id, image.filename, Mm(width_mm), Mm(height_mm))
+        inline.docPr.set("name", f"Biểu đồ {shape_id}")
+        inline.docPr.set("descr", alt)
+        xml: str = etree.tostring(inline, encoding="unicode")
+        return xml
+
+
+def figure_block(figure: Figure, pictures: Pictures, landscape: bool) -> str:
+    """The picture in its own centred paragraph, kept with the caption that follows it."""
+    placed = place(figure, pictures.layout, landscape)
+    inline = pictures.inline(placed.png, placed.width_mm, placed.height_mm, figure.alt)
+    drawing = f"<w:r><w:drawing>{inline}</w:drawing></w:r>"
+    parts = [paragraph(st.style_id(st.FIGURE), drawing, keep_next=figure.caption is not None)]
+    if figure.caption:
+        parts.append(paragraph(st.style_id(st.FIGURE_CAPTION), run(figure.caption)))
+    return "".join(parts)
+
+
