@@ -31,13 +31,18 @@ WEAKEST_INDICATORS = 3  # how many sub-indicators a unit is told to act on
 
 
 def analyse(
-    snapshot: Snapshot, earlier: Mapping[Period, Snapshot], targets: Sequence[Target]
+    snapshot: Snapshot, earlier: Mapping[Period, Snapshot], targets: Sequence[Target],
+    kind_labels: Mapping[UnitKind, str] | None = None,
 ) -> Analysis:
     """Analyse one snapshot against earlier snapshots of the same authority (keyed by period).
 
     O(n log n) in the number of units: each total is summed once, ranks come from one sort per
     kind, and an earlier month's totals are looked up by code in one table built for it.
+
+    `kind_labels` name the kinds of unit as the period's documents do (the profile's era labels);
+    without them each kind keeps its historic label.
     """
+    labels = {kind: kind.label for kind in UnitKind} | dict(kind_labels or {})
     period = snapshot.meta.period
     history = {p: s for p, s in earlier.items() if p < period}
     overdue_total = snapshot.overdue_total
@@ -60,13 +65,14 @@ def analyse(
             holds_most_overdue=index == most_overdue_unit,
             targets=targets,
             indicators=by_unit.get(unit.code, ()),
+            kind_label=labels[unit.kind],
         )
         for index, unit in enumerate(snapshot.units)
     )
     analysis = Analysis(
         authority=_analyse_authority(snapshot, history, overdue_total, by_unit.get(None, ())),
         units=units,
-        by_kind=_by_kind(units),
+        by_kind=_by_kind(units, labels),
         most_overdue=units[most_overdue_unit] if most_overdue_unit is not None else None,
         history_periods=tuple(sorted(history)),
         targets=tuple(targets),
@@ -180,6 +186,7 @@ def _analyse_unit(
     holds_most_overdue: bool,
     targets: Sequence[Target],
     indicators: tuple[Indicator, ...],
+    kind_label: str,
 ) -> UnitAnalysis:
     return UnitAnalysis(
         unit=unit,
@@ -195,6 +202,7 @@ def _analyse_unit(
         excluded_reason=excluded_reason(unit),
         indicators=indicators,
         weakest_indicators=weakest_indicators(indicators),
+        kind_label=kind_label,
     )
 
 
@@ -251,7 +259,7 @@ def _most_overdue(units: Sequence[UnitResult]) -> int | None:
     return best
 
 
-def _by_kind(units: Sequence[UnitAnalysis]) -> tuple[KindRanking, ...]:
+def _by_kind(units: Sequence[UnitAnalysis], labels: Mapping[UnitKind, str]) -> tuple[KindRanking, ...]:
     of_kind: dict[UnitKind, list[UnitAnalysis]] = {}
     for unit in units:
         of_kind.setdefault(unit.kind, []).append(unit)
@@ -263,5 +271,5 @@ def _by_kind(units: Sequence[UnitAnalysis]) -> tuple[KindRanking, ...]:
         # sorted() is stable, so units sharing a rank keep their file order.
         ranked = tuple(sorted((u for u in members if u.rank is not None), key=lambda u: u.rank or 0))
         unranked = tuple(u for u in members if u.rank is None)
-        rankings.append(KindRanking(kind=kind, ranked=ranked, unranked=unranked))
+        rankings.append(KindRanking(kind=kind, ranked=ranked, unranked=unranked, label=labels[kind]))
     return tuple(rankings)

@@ -156,6 +156,11 @@ class UnitAnalysis:
     series: Series = NO_SERIES  # the unit's total over the last periods (analysis.series)
     indicators: tuple[Indicator, ...] = ()  # the unit's sub-indicators, when the snapshot has them
     weakest_indicators: tuple[Indicator, ...] = ()  # lowest share of their maximum first (see compute)
+    kind_label: str = ""  # how documents name the unit's kind in its period ("xã, phường"); default: kind.label
+
+    def __post_init__(self) -> None:
+        if not self.kind_label:
+            object.__setattr__(self, "kind_label", self.unit.kind.label)
 
     @property
     def code(self) -> str:
@@ -188,6 +193,11 @@ class KindRanking:
     average_total: Decimal | None = None  # mean total of the ranked units
     average_shares: tuple[Decimal | None, ...] = ()  # per group: mean share (0-1) of its maximum, units with data
     average_series: tuple[Decimal | None, ...] = ()  # mean total of the kind's ranked units, per period of the window
+    label: str = ""  # how documents name this kind in the period ("xã, phường"); default: kind.label
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.kind.label)
 
 
 @dataclass(frozen=True)

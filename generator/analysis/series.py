@@ -72,8 +72,8 @@ def with_series(analysis: Analysis, snapshot: Snapshot, earlier: Mapping[Period,
     by_code = {u.code: u for u in units}
     by_kind = tuple(
         _with_averages(
-            KindRanking(
-                kind=k.kind,
+            replace(
+                k,
                 ranked=tuple(by_code[u.code] for u in k.ranked),
                 unranked=tuple(by_code[u.code] for u in k.unranked),
             ),

@@ -35,7 +35,7 @@ def prepare(snapshot_path: Path, history_dir: Path | None = None, profile_path: 
     profile = load_profile(profile_path) if profile_path else find_profile(snapshot.meta)
     history = load_history(snapshot, history_dir, periods_back=SERIES_LENGTH - 1)
     targets = profile.targets_for(snapshot.meta.period.year)
-    analysis = analyse(snapshot, history.as_mapping(), targets)
+    analysis = analyse(snapshot, history.as_mapping(), targets, profile.kind_labels_for(snapshot.meta.period))
     rules_info = find_template(RULES_TEMPLATE)
     rules = load_rules(rules_info.main_file, targets)
     directives = evaluate(rules, analysis)

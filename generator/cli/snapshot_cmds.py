@@ -13,7 +13,7 @@ from generator.analysis import SERIES_LENGTH, Analysis, Delta, KindRanking, Targ
 from generator.cli.options import HistoryOpt, ProfileOpt, SnapshotArg
 from generator.common import formatting
 from generator.common.errors import ConfigError
-from generator.config import find_profile, load_profile
+from generator.config import find_profile, kind_labels, load_profile
 from generator.snapshot import Snapshot, UnitKind, load_history, load_snapshot
 
 
@@ -35,12 +35,15 @@ def validate(snapshot: SnapshotArg) -> None:
     print(f"  Kỳ báo cáo: {meta.period.phrase}; số liệu tính tại {formatting.cutoff_time(meta.cutoff)}")
     rank = f", xếp hạng {meta.rank}/{meta.ranked_count}" if meta.rank else ""
     print(f"  Tổng điểm: {formatting.score(meta.score)}/100{rank}")
+    labels = kind_labels(meta.period)
     for kind in UnitKind:
         units = [u for u in data.units if u.kind == kind]
         if units:
             missing = sum(1 for u in units if u.total is None)
             note = f" ({missing} đơn vị thiếu số liệu)" if missing else ""
-            print(f"  {kind.label.capitalize()}: {len(units)} đơn vị{note}")
+            print(f"  {labels[kind].capitalize()}: {len(units)} đơn vị{note}")
+    if data.indicators:
+        print(f"  Chỉ số thành phần: {len(data.indicators)} dòng")
     if data.overdue_total is not None:
         print(f"  Hồ sơ quá hạn (lũy kế): {formatting.count(data.overdue_total)}")
     _print_warnings(data.warnings)
@@ -50,8 +53,8 @@ def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileO
     """Ranked tables per kind, drawn with rich on a terminal and as plain text otherwise."""
     data = load_snapshot(snapshot)
     earlier = load_history(data, history, periods_back=SERIES_LENGTH - 1)
-    targets, note = _targets(data, profile)
-    analysis = analyse(data, earlier.as_mapping(), targets)
+    targets, labels, note = _targets(data, profile)
+    analysis = analyse(data, earlier.as_mapping(), targets, labels)
     console = Console(highlight=False, soft_wrap=False) if sys.stdout.isatty() else None
     _print_authority(analysis)
     headings = _headings(data.meta.period.noun)
@@ -65,15 +68,18 @@ def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileO
     _print_warnings(data.warnings + earlier.warnings)
 
 
-def _targets(data: Snapshot, profile_path: Path | None) -> tuple[tuple[Target, ...], str | None]:
-    """The profile's targets for the snapshot's year; without a profile, none and a note saying so."""
+def _targets(data: Snapshot, profile_path: Path | None
+             ) -> tuple[tuple[Target, ...], dict[UnitKind, str], str | None]:
+    """The profile's targets for the snapshot's year and its kind labels for the period; without a
+    profile, no targets, the era's labels and a note saying so."""
+    period = data.meta.period
     try:
         profile = load_profile(profile_path) if profile_path else find_profile(data.meta)
     except ConfigError as error:
         if profile_path:
             raise
-        return (), f"Ghi chú: {error.message} Chưa đối chiếu chỉ tiêu."
-    return profile.targets_for(data.meta.period.year), None
+        return (), kind_labels(period), f"Ghi chú: {error.message} Chưa đối chiếu chỉ tiêu."
+    return profile.targets_for(period.year), profile.kind_labels_for(period), None
 
 
 def _print_authority(analysis: Analysis) -> None:
@@ -113,7 +119,7 @@ def _headings(noun: str) -> tuple[str, ...]:
 
 
 def _rich_table(ranking: KindRanking, headings: tuple[str, ...]) -> Table:
-    table = Table(title=f"{ranking.kind.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
+    table = Table(title=f"{ranking.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
     for i, heading in enumerate(headings):
         table.add_column(heading, justify="right" if i in (0, 3, 4, 5, 6) else "left")
     for row in _rows(ranking):
@@ -124,7 +130,7 @@ def _rich_table(ranking: KindRanking, headings: tuple[str, ...]) -> Table:
 def _print_plain(ranking: KindRanking, headings: tuple[str, ...]) -> None:
     rows = [headings, *_rows(ranking)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(headings))]
-    print(f"\n{ranking.kind.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
+    print(f"\n{ranking.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
     for row in rows:
         cells = [c.rjust(w) if i in (0, 3, 4, 5, 6) else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
         print("  ".join(cells).rstrip())

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from generator.config.profile import Issuer, Profile, find_profile, load_profile
+from generator.config.unit_kinds import kind_labels
 
 __all__ = [
     "Issuer",
     "Profile",
     "find_profile",
+    "kind_labels",
     "load_profile",
 ]

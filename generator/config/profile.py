@@ -18,7 +18,8 @@ from generator.common.layout import Layout
 from generator.common.resources import PROFILES_DIR
 from generator.common.textfold import fold
 from generator.common.yamlfile import YamlDocument, load_yaml
-from generator.snapshot import Period, SnapshotMeta
+from generator.config.unit_kinds import kind_labels
+from generator.snapshot import Period, SnapshotMeta, UnitKind
 
 
 class _Strict(BaseModel):
@@ -109,6 +110,17 @@ class Profile(_Strict):
     targets: dict[int, tuple[Target, ...]] = Field(default_factory=dict, description="Chỉ tiêu theo năm")
     motto_country: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     motto: str = "Độc lập - Tự do - Hạnh phúc"
+    unit_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="Tên chính thức của đơn vị khi quy tắc chưa đúng, theo mã đơn vị trên Cổng (departmentId "
+                    "hoặc departmentCode), ví dụ “H44.03: Ban Quản lý các khu công nghiệp tỉnh”")
+    unit_kind_labels: dict[UnitKind, str] = Field(
+        default_factory=dict,
+        description="Cách gọi loại đơn vị riêng của cơ quan, ví dụ “xa: xã, phường, đặc khu”")
+
+    def kind_labels_for(self, period: Period) -> dict[UnitKind, str]:
+        """How documents name each kind of unit for `period` (era labels, then this profile's)."""
+        return kind_labels(period, self.unit_kind_labels)
 
     def targets_for(self, year: int) -> tuple[Target, ...]:
         """The targets configured for `year` (the latest earlier year's when that year has none)."""

@@ -56,6 +56,7 @@ MEANINGS: dict[str, tuple[str, str]] = {
                                 "Tỷ lệ TTHC công bố đúng hạn: 0/12"),
     "UnitAnalysis.weakest_indicators": ("Các chỉ số thành phần đạt tỷ lệ điểm thấp nhất (tối đa 3, thấp nhất trước)",
                                         "Tỷ lệ TTHC công bố đúng hạn: 0/12 thủ tục, đạt 0,00/6 điểm"),
+    "UnitAnalysis.kind_label": ("Tên loại đơn vị theo kỳ báo cáo (từ 7/2025: “xã, phường”)", "sở, ban, ngành"),
     "UnitAnalysis.code": ("Mã đơn vị", "STP"),
     "UnitAnalysis.name": ("Tên đơn vị", "Sở Tư pháp"),
     "UnitAnalysis.kind": ("Loại đơn vị (sở, ban, ngành / quận, huyện, thị xã / xã, phường)", "sở, ban, ngành"),
@@ -63,6 +64,7 @@ MEANINGS: dict[str, tuple[str, str]] = {
     "UnitAnalysis.missed_targets": ("Các chỉ tiêu đơn vị chưa đạt", "Tỷ lệ số hóa hồ sơ: 42,4%"),
     # KindRanking: the ranking table of one kind of unit
     "KindRanking.kind": ("Loại đơn vị của bảng xếp hạng", "sở, ban, ngành"),
+    "KindRanking.label": ("Tên loại đơn vị theo kỳ báo cáo (từ 7/2025: “xã, phường”)", "quận, huyện, thị xã"),
     "KindRanking.ranked": ("Các đơn vị được xếp hạng, theo thứ hạng", "Sở Quy hoạch - Kiến trúc, ..."),
     "KindRanking.unranked": ("Các đơn vị chưa đủ số liệu để xếp hạng", "UBND huyện Thanh Oai"),
     "KindRanking.average_total": ("Tổng điểm bình quân của các đơn vị cùng loại được xếp hạng", "70,11"),

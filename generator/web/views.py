@@ -30,7 +30,7 @@ def kind_table(ranking: KindRanking) -> KindTable:
          signed(u.delta_previous), signed(u.delta_before),
          formatting.count(u.overdue) if u.overdue is not None else "", u.excluded_reason or "")
         for u in ranking.ranked + ranking.unranked)
-    return KindTable(f"{ranking.kind.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)", rows)
+    return KindTable(f"{ranking.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)", rows)
 
 
 def tables(analysis: Analysis) -> tuple[KindTable, ...]:
