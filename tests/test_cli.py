@@ -180,8 +180,8 @@ def test_unexpected_error_exits_1_with_traceback_saved_not_shown(tmp_path, monke
 
 def _command_paths() -> list[list[str]]:
     """Every command and sub-command the CLI offers, as argument lists."""
-    main(["--help"])  # registers the commands
     root = typer.main.get_command(app)
+    root.load_all()  # the root imports a command's module only when it is used
     paths: list[list[str]] = [[]]
 
     def walk(group, prefix: list[str]) -> None:  # type: ignore[no-untyped-def]

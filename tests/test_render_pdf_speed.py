@@ -111,3 +111,56 @@ def test_find_library_is_the_standard_one_after_import() -> None:
     """The renderer's import leaves ctypes.util.find_library as the standard library defines it."""
     assert ctypes.util.find_library.__module__ == "ctypes.util"
     assert ctypes.util.find_library.__name__ == "find_library"
+
+
+def test_fonttools_subsetter_and_instancer_are_not_imported_for_a_rendering() -> None:
+    """In a fresh interpreter, rendering a PDF (HarfBuzz subsets) imports neither fontTools.subset nor
+    the variable-font instancer; the stand-ins are gone from sys.modules afterwards."""
+    script = (
+        "import sys, sample_documents\n"
+        "from generator.common.layout import Layout\n"
+        "from generator.render.pdf import PdfRenderer\n"
+        "pdf = PdfRenderer(Layout()).render(sample_documents.dispatch(annex_rows=3))\n"
+        "print(pdf.startswith(b'%PDF-'), 'fontTools.subset' in sys.modules,"
+        " 'fontTools.varLib.instancer' in sys.modules, 'fontTools.varLib' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", check=True, capture_output=True,
+                            text=True)
+    assert result.stdout.split() == ["True", "False", "False", "False"]
+
+
+def test_the_fonttools_subsetter_is_imported_when_weasyprint_needs_it() -> None:
+    """Without HarfBuzz-subset, WeasyPrint falls back to fontTools: the stand-in imports it on first
+    use and the PDF embeds the same subset font, readable text included."""
+    script = (
+        "import io, sys, logging, sample_documents\n"
+        "logging.getLogger('weasyprint').setLevel(logging.ERROR)\n"
+        "from generator.common.layout import Layout\n"
+        "from generator.render.pdf import PdfRenderer\n"
+        "import weasyprint.pdf.fonts as fonts\n"
+        "fonts.harfbuzz_subset = None\n"
+        "assert 'fontTools.subset' not in sys.modules\n"
+        "pdf = PdfRenderer(Layout()).render(sample_documents.dispatch(annex_rows=3))\n"
+        "from pypdf import PdfReader\n"
+        "text = ''.join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)\n"
+        "print('fontTools.subset' in sys.modules, type(sys.modules['fontTools.subset']).__name__,"
+        " 'Nơi nhận' in text)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", check=True, capture_output=True,
+                            text=True)
+    assert result.stdout.split() == ["True", "module", "True"]
+
+
+def test_a_deferred_function_forwards_to_the_real_module() -> None:
+    """A function bound from a deferred module imports the module on its first call and returns its result."""
+    script = (
+        "import sys\n"
+        "from generator.render.weasyprint_tuning import _deferred\n"
+        "with _deferred({'colorsys': ('rgb_to_hsv',)}):\n"
+        "    from colorsys import rgb_to_hsv\n"
+        "    import colorsys as stand_in\n"
+        "print('colorsys' in sys.modules, rgb_to_hsv(1.0, 0.0, 0.0), 'colorsys' in sys.modules,"
+        " stand_in.hsv_to_rgb is sys.modules['colorsys'].hsv_to_rgb)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "(0.0,", "1.0,", "1.0)", "True", "True"]

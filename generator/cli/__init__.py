@@ -16,13 +16,14 @@ from pathlib import Path
 import typer
 
 from generator.cli import i18n
+from generator.cli.lazy import LazyGroup
 from generator.common.errors import CongvanError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-i18n.install()
-
+# The commands are declared in generator.cli.lazy.COMMANDS and imported only when used.
 app = i18n.VietnameseTyper(
+    cls=LazyGroup,
     name="congvan",
     help=(
         "Sinh công văn công khai kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) "
@@ -36,20 +37,13 @@ app = i18n.VietnameseTyper(
 )
 
 
-def _register() -> None:
-    from generator.cli import batch_cmd, generate_cmd, register_cmds, serve_cmd, snapshot_cmds, templates_cmd
-
-    snapshot_cmds.register(app)
-    generate_cmd.register(app)
-    batch_cmd.register(app)
-    app.add_typer(templates_cmd.app, name="templates")
-    serve_cmd.register(app)
-    register_cmds.register(app)
+@app.callback()
+def _root() -> None:
+    """Makes the root a group of commands even though none is registered on it directly."""
 
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point; returns (and exits with) 0, 1 or 2."""
-    _register()
     try:
         returned = app(args=argv, prog_name="congvan", standalone_mode=False)
         # Without standalone mode the framework turns typer.Exit(n) (and --help) into a return value.

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
-from typer import rich_utils
 from typer._click import exceptions as click_exceptions
 from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup
@@ -28,7 +27,13 @@ USAGE_PREFIX = "Cách dùng: "
 
 
 def install() -> None:
-    """Vietnamese help panel titles (Typer reads these module constants each time it draws help)."""
+    """Vietnamese help panel titles (Typer reads these module constants each time it draws help).
+
+    Called when help is drawn, not at start-up: Typer's rich help module (with rich's Markdown and
+    markdown-it) costs some 65 ms to import, which a command that draws no help never pays.
+    """
+    from typer import rich_utils
+
     rich_utils.ARGUMENTS_PANEL_TITLE = "Tham số"
     rich_utils.OPTIONS_PANEL_TITLE = "Tùy chọn"
     rich_utils.COMMANDS_PANEL_TITLE = "Lệnh"
@@ -41,6 +46,10 @@ def install() -> None:
 
 class _VietnameseTexts:
     """The help option's text and the "Usage:" prefix, in Vietnamese, for one command class."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        install()
+        super().format_help(ctx, formatter)  # type: ignore[misc]
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -86,7 +95,10 @@ def usage_error_message(error: UsageError) -> str:
         return f"Giá trị không hợp lệ cho {_param_name(error.param)}: {_translate(error.message)}"
     message = str(error.format_message())
     if message.startswith("No such command"):
-        return f"Không có lệnh {message.removeprefix('No such command').strip(' .')}."
+        name = message.removeprefix("No such command").split(".")[0].strip()
+        close = getattr(error, "possibilities", None)
+        hint = f" Có phải ý bạn là: {', '.join(close)}?" if close else ""
+        return f"Không có lệnh {name}.{hint}"
     if message.startswith("Got unexpected extra argument"):
         return "Thừa tham số: " + message.split("(", 1)[-1].rstrip(")")
     if message == "Missing command.":

@@ -20,6 +20,11 @@ app = VietnameseTyper(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="templates")
+
+
 STATUS_VI = {"approved": "đã phê duyệt", "draft": "dự thảo"}
 HEADERS = ("Mã", "Phiên bản", "Trạng thái", "Sửa sau phê duyệt", "Người phê duyệt", "Ngày phê duyệt", "Tên")
 

@@ -1,4 +1,4 @@
-"""The three places congvan reaches past WeasyPrint's public API, for speed, each with a fallback.
+"""The four places congvan reaches past WeasyPrint's public API, for speed, each with a fallback.
 
 1. Importing WeasyPrint without ctypes' subprocess library search (-170 ms on every cold start).
    WeasyPrint tries names such as "libgobject-2.0-0" before "libgobject-2.0.so.0"; cffi hands
@@ -16,6 +16,13 @@
    to take the IDAT chunks, which a PDF FlateDecode stream with PNG predictors accepts unchanged
    from any 8-bit, non-interlaced grey or RGB PNG without transparency: the charts congvan draws.
    Any other image, or a WeasyPrint without the hook, takes WeasyPrint's own path.
+4. fontTools' subsetter and variable-font instancer, which WeasyPrint's PDF writer imports at start-up
+   (-90 ms on every cold start), are imported when WeasyPrint first calls them. HarfBuzz subsets the
+   fonts (libharfbuzz-subset0) and Liberation Serif is not a variable font, so neither runs in a normal
+   rendering. While WeasyPrint imports, each is stood in for by a `DeferredModule` that imports the real
+   module on first use (an attribute read, or a call of a function WeasyPrint binds by name), then
+   forwards to it; the stand-ins leave `sys.modules` as soon as WeasyPrint has imported, so any other
+   importer gets the real modules.
 """
 
 from __future__ import annotations
@@ -32,6 +39,57 @@ from typing import Any
 UA_HOOK = "_ua_stylesheets"
 PNG_HOOK = "_get_png_data"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Modules WeasyPrint imports at start-up but calls only off the usual path, with the names it binds
+# from them by `from module import name` (those must exist before the module is really imported).
+DEFERRED_MODULES: dict[str, tuple[str, ...]] = {
+    "fontTools.subset": (),
+    "fontTools.varLib.instancer": ("instantiateVariableFont",),
+}
+
+
+class DeferredModule(ModuleType):
+    """Stands in for module `name` until first use, then imports it and forwards everything to it."""
+
+    def __init__(self, name: str, functions: tuple[str, ...] = ()) -> None:
+        super().__init__(name)
+        self.__dict__["_deferred_real"] = None
+        for function in functions:
+            self.__dict__[function] = self._forwarder(function)
+
+    def _deferred_load(self) -> ModuleType:
+        real: ModuleType | None = self.__dict__["_deferred_real"]
+        if real is None:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+            self.__dict__["_deferred_real"] = real
+        return real
+
+    def _forwarder(self, function: str) -> Callable[..., Any]:
+        def forward(*args: Any, **kwargs: Any) -> Any:
+            return getattr(self._deferred_load(), function)(*args, **kwargs)
+
+        forward.__name__ = function
+        return forward
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):  # the import machinery probes these; the stand-in has none
+            raise AttributeError(attribute)
+        return getattr(self._deferred_load(), attribute)
+
+
+@contextmanager
+def _deferred(modules: dict[str, tuple[str, ...]]) -> Iterator[None]:
+    """Stand-ins for `modules` not yet imported, in sys.modules for as long as the block runs."""
+    installed = {name: DeferredModule(name, functions) for name, functions in modules.items()
+                 if name not in sys.modules}
+    sys.modules.update(installed)
+    try:
+        yield
+    finally:
+        for name, stand_in in installed.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
 
 
 @contextmanager
@@ -53,8 +111,8 @@ def import_weasyprint(importer: Callable[[str], ModuleType] = importlib.import_m
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
     try:
-        with _no_library_search(), redirect_stdout(io.StringIO()):  # WeasyPrint prints its failures
-            return importer("weasyprint")
+        with _no_library_search(), _deferred(DEFERRED_MODULES), redirect_stdout(io.StringIO()):
+            return importer("weasyprint")  # (WeasyPrint prints its failures: hence the redirect)
     except OSError:  # a library only the search finds: load the slow, searching way
         for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
             del sys.modules[name]
