@@ -135,7 +135,8 @@ def test_upload_errors_come_as_a_table_of_file_row_column_and_nothing_is_kept(ap
     bad = INVALID / "many-unit-problems.xlsx"
     answer = browser.post("/upload", data={"csrf": token}, files={"files": ("thang 7.xlsx", bad.read_bytes(), XLSX)})
     assert answer.status_code == 400
-    rows = re.findall(r"<tr><td>(.*?)</td><td class=\"num\">(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", answer.text)
+    body = answer.text.split('<table class="problems">', 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
+    rows = [tuple(re.findall(r"<td[^>]*>(.*?)</td>", row)) for row in re.findall(r"<tr>(.*?)</tr>", body)]
     expected = (INVALID / "many-unit-problems.xlsx.expected").read_text(encoding="utf-8").splitlines()
     assert len(rows) == len(expected) > 1
     for (file, row, column, _message), line in zip(rows, expected):
@@ -224,3 +225,34 @@ def test_unknown_pages_and_batches_are_vietnamese_404s(app):
     for path in ("/khong-co", "/batches/abc123", f"/snapshots/{'0' * 64}", "/register/999"):
         answer = browser.get(path)
         assert answer.status_code == 404 and "Không tìm thấy" in answer.text, path
+
+
+def test_a_batch_names_its_failures_and_the_page_shows_them(app, data, monkeypatch):
+    """A notice that fails is named with its reason in the register, the status JSON and the batch page."""
+    import generator.build.batch as batch_module
+    from generator.common.errors import RenderError
+    from generator.web.jobs import BatchOrder, run_batch
+
+    browser = client(app, "can.bo")
+    token = csrf_of(browser.get("/").text)
+    answer = browser.post("/upload", data={"csrf": token}, files={"files": ("2024-07.xlsx", JULY.read_bytes(), XLSX)})
+    sha256 = answer.url.path.rsplit("/", 1)[-1]
+    stored = Register(data).snapshot(sha256)
+    assert stored is not None
+    make = batch_module.make_document
+
+    def failing(prepared, template, job, number, issue_date):  # type: ignore[no-untyped-def]
+        if job.unit_code == "SYT":
+            raise RenderError("không dựng được bảng của đơn vị")
+        return make(prepared, template, job, number, issue_date)
+
+    monkeypatch.setattr(batch_module, "make_document", failing)  # the batch runs in this process (jobs=1)
+    register = Register(data)
+    register.create_batch("b" * 32, sha256, "can.bo", ("pdf",), ("STP", "SYT"), None)
+    run_batch(BatchOrder(str(register.data), register.url, "b" * 32, str(stored.path), str(stored.path.parent),
+                         ("pdf",), ("STP", "SYT"), None, None, False, None, 1))
+    state = browser.get(f"/batches/{'b' * 32}/status").json()
+    assert (state["status"], state["done"], state["total"]) == ("done", 3, 3)
+    assert state["failures"] == [{"name": "SYT", "reason": "không dựng được bảng của đơn vị"}]
+    page = browser.get(f"/batches/{'b' * 32}").text
+    assert "<strong>SYT</strong>: không dựng được bảng của đơn vị" in page and "Văn bản không sinh được" in page

@@ -163,13 +163,21 @@ class Register:
     def keep_snapshot(self, sha256: str, name: str, path: Path, authority: str, period: str,
                       uploaded_by: str) -> StoredSnapshot:
         """Record an upload kept at `path`; the same content uploaded again keeps its first record."""
-        with self.session() as session:
-            row = session.get(SnapshotRow, sha256)
-            if row is None:
-                row = SnapshotRow(sha256=sha256, name=name[:255], path=self.relative(path), authority=authority[:255],
-                                  period=period, uploaded_by=uploaded_by, uploaded_at=now())
+        row = SnapshotRow(sha256=sha256, name=name[:255], path=self.relative(path), authority=authority[:255],
+                          period=period, uploaded_by=uploaded_by, uploaded_at=now())
+        try:
+            with self.session() as session:
+                existing = session.get(SnapshotRow, sha256)
+                if existing is not None:
+                    return self._snapshot(existing)
                 session.add(row)
-            return self._snapshot(row)
+                session.flush()
+                return self._snapshot(row)
+        except IntegrityError:  # the same file uploaded by two people at the same moment: the first one stands
+            kept = self.snapshot(sha256)
+            if kept is None:
+                raise
+            return kept
 
     def snapshot(self, sha256: str) -> StoredSnapshot | None:
         with self.session() as session:

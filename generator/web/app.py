@@ -8,7 +8,6 @@ generator.register's, templates and approval generator.review's.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from logging.handlers import RotatingFileHandler
@@ -31,6 +30,7 @@ from generator.web.context import WebContext, context_of, environment
 from generator.web.jobs import LOGS_DIR, BatchRunner
 from generator.web.previews import Renderers
 from generator.web.security import (
+    CatchAll,
     CsrfRefused,
     Forbidden,
     LimitBody,
@@ -67,6 +67,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(package_path("web", "static"))), name="static")
     _handlers(app)
+    app.add_middleware(CatchAll, render=_unexpected_page, logger=logger)  # inside the session: the page has one
     app.add_middleware(SessionMiddleware, secret_key=secret_key(data), session_cookie=SESSION_COOKIE,
                        max_age=settings.session_hours * 3600, same_site="lax", https_only=settings.https_only)
     app.add_middleware(LimitBody, limit=settings.max_upload_bytes, too_large=_too_large_page(settings),
@@ -147,13 +148,13 @@ def _handlers(app: FastAPI) -> None:
     async def invalid(request: Request, _: Exception) -> Response:
         return _error_page(request, 400, "Yêu cầu không hợp lệ", ["Địa chỉ hoặc dữ liệu gửi lên không đúng dạng."])
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, _: Exception) -> Response:
-        incident = uuid.uuid4().hex[:10]
-        logger.exception("unexpected error %s on %s %s", incident, request.method, request.url.path)
-        return _error_page(request, 500, "Lỗi ngoài dự kiến", [
-            f"Đã có lỗi ngoài dự kiến nên yêu cầu chưa được thực hiện; không có gì được lưu dở. "
-            f"Hãy báo cho quản trị viên mã sự cố {incident}."])
+
+
+async def _unexpected_page(scope: Scope, incident: str) -> Response:
+    """The page CatchAll answers with (the traceback is already in the server's log)."""
+    return _error_page(Request(scope), 500, "Lỗi ngoài dự kiến", [
+        "Đã có lỗi ngoài dự kiến nên yêu cầu chưa được thực hiện; không có gì được lưu dở. "
+        f"Hãy báo cho quản trị viên mã sự cố {incident}."])
 
 
 def _too_large_page(settings: WebSettings):  # type: ignore[no-untyped-def]

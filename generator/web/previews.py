@@ -9,9 +9,11 @@ preview is made once; two requests for the same key share one rendering.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import hashlib
 import multiprocessing
 import shutil
+import signal
 import subprocess
 import uuid
 from concurrent.futures import ProcessPoolExecutor
@@ -110,12 +112,22 @@ def render_review(template_id: str, target: Path) -> Path:
         shutil.rmtree(work, ignore_errors=True)
 
 
+def die_with_parent() -> None:
+    """(Worker) end when the server ends, even if it is killed outright (Linux: PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the server's orderly shutdown still stops the pool
+        pass
+
+
 class Renderers:
     """The process pool and the bookkeeping that makes one rendering per key."""
 
     def __init__(self, data: Path, workers: int) -> None:
         self.data = data
-        self.pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"))
+        self.pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=die_with_parent)
         self._running: dict[str, asyncio.Future[object]] = {}
 
     def warm_up(self, workers: int) -> None:
@@ -158,4 +170,5 @@ class Renderers:
         return await asyncio.shield(running)
 
     def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the workers (a rendering under way finishes first): none is left behind the server."""
+        self.pool.shutdown(wait=True, cancel_futures=True)

@@ -61,8 +61,9 @@ async def diff_page(request: Request, template_id: str, old: str = "", new: str 
     lines: tuple[Line, ...] = ()
     error = ""
     if old:
+        short = {v.id: v.short for v in versions}  # the report names versions as given: short hashes read better
         try:
-            diffs = await asyncio.to_thread(template_diffs, info, old, new or None)
+            diffs = await asyncio.to_thread(template_diffs, info, short[old], short[new] if new else None)
             lines = report(diffs, 1)
         except CongvanError as failure:
             error = " ".join(failure.lines())

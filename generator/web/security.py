@@ -8,8 +8,10 @@ in constant time. Roles are checked on the server for every request that needs o
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import time
+import uuid
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -187,6 +189,42 @@ async def _drain(receive: Receive) -> None:
         message = await receive()
         if message["type"] != "http.request" or not message.get("more_body", False):
             return
+
+
+Renderer = Callable[[Scope, str], Awaitable[Callable[[Scope, Receive, Send], Awaitable[None]]]]
+
+
+class CatchAll:
+    """The last word on a request whose handler failed unexpectedly: log the traceback with an incident
+    code and answer with a page, without letting the error reach the server (which would drop the
+    connection instead of delivering the page)."""
+
+    def __init__(self, app: ASGIApp, render: Renderer, logger: logging.Logger) -> None:
+        self.app, self.render, self.logger = app, render, logger
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        except BodyTooLarge:
+            raise
+        except Exception:
+            incident = uuid.uuid4().hex[:10]
+            self.logger.exception("unexpected error %s on %s %s", incident, scope.get("method"), scope.get("path"))
+            if started:  # part of an answer has gone: nothing better can be sent
+                return
+            respond = await self.render(scope, incident)
+            await respond(scope, receive, send)
 
 
 SECURITY_HEADERS = (

@@ -169,10 +169,13 @@ def _keep(register: Register, snapshot: Snapshot, path: Path, names: dict[Path, 
     stem = f"{snapshot.meta.period}-{snapshot.sha256[:12]}"
     moved: list[Path] = []
     try:
-        for staged in sorted(names, key=lambda p: p != path):  # sidecar after the table is fine either way
+        for staged in names:
             target = folder / (stem + staged.name.removeprefix(STEM))
-            shutil.copyfile(staged, target.with_name(f".{target.name}.tmp"))
-            target.with_name(f".{target.name}.tmp").replace(target)
+            if target.is_file():  # the same bytes kept by an earlier (or a simultaneous) upload
+                continue
+            temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+            shutil.copyfile(staged, temporary)
+            temporary.replace(target)
             moved.append(target)
         kept = folder / (stem + path.name.removeprefix(STEM))
         return register.keep_snapshot(snapshot.sha256, names[path], kept, snapshot.meta.authority_name,
