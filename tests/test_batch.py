@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -154,14 +155,18 @@ def test_failing_unit_is_reported_and_the_others_are_written(tmp_path, monkeypat
         return real(prepared, template, unit_code, number, issue_date)
 
     monkeypatch.setattr(generator.build.conductor, "notice_document", flaky)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     out = tmp_path / "out"
     assert main(["batch", str(JULY), "--out", str(out), "--jobs", "1", "--formats", "docx"]) == 1
     err = capsys.readouterr().err
     assert re.search(r"- SNV: .*RuntimeError: hỏng khi dựng thông báo", err)
     folder = out / "ha-noi" / "2024-07"
     manifest = _manifest(folder)
+    saved = list(tmp_path.glob("congvan-loi-*.txt"))  # the bug's traceback is kept for the developers
+    assert len(saved) == 1 and "RuntimeError: hỏng khi dựng thông báo" in saved[0].read_text(encoding="utf-8")
     assert manifest["failures"] == [{"kind": "unit_notice", "unit_code": "SNV",
-                                     "reason": "lỗi ngoài dự kiến: RuntimeError: hỏng khi dựng thông báo"}]
+                                     "reason": "lỗi ngoài dự kiến: RuntimeError: hỏng khi dựng thông báo. Chi tiết "
+                                               f"kỹ thuật đã lưu tại {saved[0]}; hãy gửi tệp này cho nhóm phát triển."}]
     assert len(manifest["documents"]) == 51 and "SNV" not in _documents(folder)
     assert not (folder / "thong-bao" / "SNV.docx").exists()
     _assert_manifest_matches_files(folder, ("docx",))

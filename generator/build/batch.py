@@ -1,8 +1,10 @@
 """The batch: the monthly dispatch and every unit's notice, over a process pool.
 
-Each document is rendered and written by a worker, atomically, then a small state record is
-written beside it; a resumed batch skips documents whose inputs did not change (unless forced).
-The heavy imports and the prepared snapshot are paid once per worker, not per document.
+Each document is rendered and written by a worker, its files and a small state record appearing
+together; a resumed batch skips documents whose inputs did not change (unless forced). The heavy
+imports and the prepared snapshot are paid once per worker, not per document. The run holds the
+run folder's lock from start to manifest, writes only below --out without following links, and
+its workers end with it however it ends (see lifeline.py).
 """
 
 from __future__ import annotations
@@ -14,52 +16,72 @@ import multiprocessing
 import os
 import resource
 import signal
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from types import FrameType
 
-from generator.build.conductor import BuildRequest, Job, build_templates, make_document, make_renderers, write_document
+from generator.build.conductor import (
+    BuildRequest,
+    Job,
+    build_templates,
+    make_document,
+    make_renderers,
+    render_all,
+    write_document,
+)
 from generator.build.inputs import Prepared, prepare
+from generator.build.lifeline import die_with
+from generator.common.crash import save_traceback, where_saved
 from generator.common.errors import CongvanError, UsageError
 from generator.common.resources import package_path
 from generator.content import TemplateInfo
 from generator.output import (
+    MANIFEST_NAME,
+    NOTICE_DIR,
+    STATE_DIR,
     TEMPORARY_SUFFIX,
     DocumentRecord,
     FailureRecord,
     FileRecord,
     Manifest,
+    SafeFolder,
     TemplateRecord,
-    atomic_target,
+    Transaction,
     dispatch_stem,
-    make_folder,
     notice_stem,
     notice_stems,
-    remove_stale_temporaries,
     run_folder,
-    sha256_file,
-    write_atomic,
+    run_folder_for_writing,
+    run_folder_parts,
 )
 from generator.render import Renderer
 
-STATE_DIR = ".state"
 # What the rendering depends on besides the inputs: the program and the renderer's own assets.
 _PROGRAM_FILES = ("**/*.py", "render/assets/*")
 
 
 @dataclass(frozen=True)
 class BatchSettings:
-    folder: Path
+    folder: Path  # the run folder, as messages show it
     formats: tuple[str, ...]
     number: str | None
     issue_date: date | None
     force: bool
     program_sha256: str = ""  # see program_fingerprint(); part of every document's fingerprint
+    out: Path = Path("output")  # --out, and the run folder's names below it (each worker opens them
+    parts: tuple[str, ...] = ()  # itself, one name at a time, never through a link)
+    main_pid: int = 0  # the batch's main process, which pool workers end with
+
+    def open_folder(self) -> SafeFolder:
+        return SafeFolder.open_under(self.out, self.parts)
 
 
 @dataclass(frozen=True)
@@ -135,6 +157,7 @@ class _WorkerState:
     templates: tuple[TemplateInfo, ...]
     settings: BatchSettings
     renderers: dict[str, Renderer]
+    folder: SafeFolder
 
 
 _WORKER: list[_WorkerState] = []  # at most one: this process's state
@@ -147,10 +170,12 @@ def init_worker(prepared: Prepared, templates: tuple[TemplateInfo, ...], setting
     Everything alive after this is kept for the worker's life, so it is frozen out of the garbage
     collector: the collection after each document then only walks that document's objects.
     """
-    if ignore_interrupt:  # Ctrl-C is the parent's to handle: it cancels what is queued
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if ignore_interrupt:  # a pool worker: Ctrl-C is the parent's to handle (it cancels what is queued),
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # and the worker ends when the batch ends
+        if settings.main_pid:
+            die_with(settings.main_pid)
     renderers = make_renderers(prepared, settings.formats)
-    _WORKER[:] = [_WorkerState(prepared, templates, settings, renderers)]
+    _WORKER[:] = [_WorkerState(prepared, templates, settings, renderers, settings.open_folder())]
     gc.collect()
     gc.freeze()
 
@@ -160,12 +185,12 @@ def run_job(job: Job) -> JobResult:
     started = time.perf_counter()
     state = _WORKER[0]
     try:
-        record = _make(job, state.prepared, state.templates, state.settings, state.renderers)
+        record = _make(job, state)
         failure = None
     except CongvanError as error:
         record, failure = None, FailureRecord(job.kind, job.unit_code, " ".join(error.lines()))
-    except Exception as error:  # one unit's bug must not stop the others
-        message = f"lỗi ngoài dự kiến: {type(error).__name__}: {error}"
+    except Exception as error:  # one unit's bug must not stop the others; its traceback is kept
+        message = f"lỗi ngoài dự kiến: {type(error).__name__}: {error}.{where_saved(save_traceback(error))}"
         record, failure = None, FailureRecord(job.kind, job.unit_code, message)
     gc.collect()  # python-docx objects form reference cycles; keep worker memory flat
     return JobResult(job, record, failure, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, _current_rss_kib(),
@@ -181,37 +206,47 @@ def _current_rss_kib() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _make(job: Job, prepared: Prepared, templates: tuple[TemplateInfo, ...], settings: BatchSettings,
-          renderers: dict[str, Renderer]) -> DocumentRecord:
-    folder = settings.folder
-    key = fingerprint(prepared, templates, settings, job)
-    state_path = folder / STATE_DIR / f"{job.stem.replace('/', '__')}.json"
+def _make(job: Job, state: _WorkerState) -> DocumentRecord:
+    settings, folder = state.settings, state.folder
+    key = fingerprint(state.prepared, state.templates, settings, job)
+    state_name = f"{STATE_DIR}/{job.stem.replace('/', '__')}.json"
     if not settings.force:
-        previous = _intact(folder, state_path, key, settings.formats)
+        previous = _intact(folder, state_name, key, settings.formats)
         if previous is not None:
             return DocumentRecord(job.kind, job.unit_code, previous, skipped=True)
-    template = next(t for t in templates if t.id == job.kind)
-    document = make_document(prepared, template, job, settings.number, settings.issue_date)
-    files = write_document(document, renderers, folder, job.stem)
-    state = {"fingerprint": key, "files": [f.__dict__ for f in files]}
-    write_atomic(state_path, json.dumps(state).encode())
+    template = next(t for t in state.templates if t.id == job.kind)
+    document = make_document(state.prepared, template, job, settings.number, settings.issue_date)
+    rendered = render_all(document, state.renderers)
+    # The files and the state record appear together; a run killed between their renames leaves a
+    # state that no longer matches the files, so a rerun remakes the document.
+    with Transaction(folder, journal=False) as transaction:
+        files = write_document(transaction, rendered, job.stem)
+        transaction.add(state_name, json.dumps({"fingerprint": key, "files": [f.__dict__ for f in files]}).encode())
+        transaction.commit()
     return DocumentRecord(job.kind, job.unit_code, files)
 
 
-def _intact(folder: Path, state_path: Path, key: str, formats: tuple[str, ...]) -> tuple[FileRecord, ...] | None:
+def _intact(folder: SafeFolder, state_name: str, key: str, formats: tuple[str, ...]) -> tuple[FileRecord, ...] | None:
     """The previous run's files when its fingerprint matches and every file still has its hash."""
     try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
+        with folder.walk_to(state_name) as (state_folder, name):
+            data = state_folder.read(name, limit=1024 * 1024)
+        if data is None:
+            return None
+        state = json.loads(data.decode("utf-8"))
         if not isinstance(state, dict) or state.get("fingerprint") != key:
             return None
         files = tuple(FileRecord(**f) for f in state.get("files", []))
-    except (OSError, ValueError, TypeError):  # missing, unreadable or not what we wrote: remake
+    except (ValueError, TypeError, CongvanError):  # unreadable or not what we wrote: remake
         return None
     if sorted(f.format for f in files) != sorted(formats):
         return None
     for f in files:
-        path = folder / f.path
-        if not path.is_file() or sha256_file(path) != f.sha256:
+        try:
+            with folder.walk_to(f.path) as (file_folder, name):
+                if file_folder.sha256(name) != f.sha256:
+                    return None
+        except (ValueError, CongvanError):
             return None
     return files
 
@@ -231,6 +266,8 @@ def run(jobs: tuple[Job, ...], prepared: Prepared, templates: tuple[TemplateInfo
                 on_result(result)
         finally:
             gc.unfreeze()  # this process goes on (a test run, say): let its objects be collected again
+            for state in _WORKER:
+                state.folder.close()
             _WORKER.clear()
         return results
     # Fresh worker processes ("spawn"): forking a parent that runs threads (the progress bar) is unsafe.
@@ -245,12 +282,13 @@ def run(jobs: tuple[Job, ...], prepared: Prepared, templates: tuple[TemplateInfo
         pools.append(ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=init_worker,
                                          initargs=initargs))
     try:
-        first = [pools[-1].submit(run_job, job) for job in dispatch_jobs]
-        for result in _as_completed(pools[0], notice_jobs, workers, first):
-            results.append(result)
-            on_result(result)
-            if result.job.unit_code is None and len(pools) > 1:
-                pools[1].shutdown(wait=False)  # its process exits and returns the memory now
+        with _terminate_as_interrupt():
+            first = [pools[-1].submit(run_job, job) for job in dispatch_jobs]
+            for result in _as_completed(pools[0], notice_jobs, workers, first):
+                results.append(result)
+                on_result(result)
+                if result.job.unit_code is None and len(pools) > 1:
+                    pools[1].shutdown(wait=False)  # its process exits and returns the memory now
     except BaseException:
         for pool in pools:  # an interrupted run stops after the jobs in hand
             pool.shutdown(wait=True, cancel_futures=True)
@@ -258,6 +296,25 @@ def run(jobs: tuple[Job, ...], prepared: Prepared, templates: tuple[TemplateInfo
     for pool in pools:
         pool.shutdown(wait=True)
     return results
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops the batch as Ctrl-C does: jobs in hand finish, the queue is cancelled, the
+    workers exit. (Only the main thread can own a signal; elsewhere, e.g. a web worker thread,
+    the lifeline alone ends the workers.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _as_completed(pool: ProcessPoolExecutor, jobs: tuple[Job, ...], workers: int,
@@ -340,44 +397,43 @@ def batch(request: BatchRequest, on_planned: Callable[[int], None] = lambda tota
     templates = build_templates(prepared, build.official, notices=True)
     dispatch, notice = templates[0], templates[1]
     unit_codes = _unit_codes(request.units, prepared)
-    folder = make_folder(run_folder(build.out, prepared.profile.id, prepared.snapshot.meta.period))
-    remove_stale_temporaries(folder)
-    for leftover in folder.parent.glob(f".{folder.name}.zip.*{TEMPORARY_SUFFIX}"):  # a killed --zip
-        leftover.unlink(missing_ok=True)
+    period = prepared.snapshot.meta.period
+    folder = run_folder(build.out, prepared.profile.id, period)
+    parts = run_folder_parts(prepared.profile.id, period)
     jobs = plan(prepared, dispatch, notice, unit_codes)
     settings = BatchSettings(folder, build.formats, build.number, build.issue_date, request.force,
-                             program_fingerprint())
+                             program_fingerprint(), build.out, parts, os.getpid())
     workers = min(request.jobs or default_workers(), len(jobs))
-    on_planned(len(jobs))
+    with run_folder_for_writing(build.out, parts, sweep=(NOTICE_DIR, STATE_DIR)) as target:
+        on_planned(len(jobs))
+        started = time.perf_counter()
+        results = run(jobs, prepared, templates, settings, workers, on_result)
+        elapsed = time.perf_counter() - started
 
-    started = time.perf_counter()
-    results = run(jobs, prepared, templates, settings, workers, on_result)
-    elapsed = time.perf_counter() - started
-
-    # Results arrive as workers finish; the manifest lists documents in plan order.
-    position = {job.unit_code: i for i, job in enumerate(jobs)}
-    records = tuple(sorted((r.record for r in results if r.record is not None),
-                           key=lambda record: position[record.unit_code]))
-    failures = tuple(sorted((r.failure for r in results if r.failure is not None),
-                            key=lambda failure: position[failure.unit_code]))
-    stats = worker_stats(results)
-    peak = max((s.peak_rss_mib for s in stats), default=0.0)
-    manifest = Manifest(
-        snapshot_path=str(prepared.snapshot.path),
-        snapshot_sha256=prepared.snapshot.sha256,
-        profile_id=prepared.profile.id,
-        templates=tuple(TemplateRecord.of(t) for t in templates),
-        documents=records,
-        failures=failures,
-        options={**build.options(), "jobs": workers, "force": request.force,
-                 "units": list(unit_codes) if unit_codes else None},
-        run={"seconds": round(elapsed, 2), "workers": workers, "peak_rss_mib": peak,
-             "worker_memory": [asdict(s) for s in stats]},
-    )
-    manifest_path = manifest.write(folder)
-    archive = _zip(folder, manifest) if request.zip else None
-    return BatchResult(folder, manifest_path, archive, len(jobs), records, failures, elapsed, workers, peak,
-                       prepared.warnings, any(t.is_draft for t in templates))
+        # Results arrive as workers finish; the manifest lists documents in plan order.
+        position = {job.unit_code: i for i, job in enumerate(jobs)}
+        records = tuple(sorted((r.record for r in results if r.record is not None),
+                               key=lambda record: position[record.unit_code]))
+        failures = tuple(sorted((r.failure for r in results if r.failure is not None),
+                                key=lambda failure: position[failure.unit_code]))
+        stats = worker_stats(results)
+        peak = max((s.peak_rss_mib for s in stats), default=0.0)
+        manifest = Manifest(
+            snapshot_path=str(prepared.snapshot.path),
+            snapshot_sha256=prepared.snapshot.sha256,
+            profile_id=prepared.profile.id,
+            templates=tuple(TemplateRecord.of(t) for t in templates),
+            documents=records,
+            failures=failures,
+            options={**build.options(), "jobs": workers, "force": request.force,
+                     "units": list(unit_codes) if unit_codes else None},
+            run={"seconds": round(elapsed, 2), "workers": workers, "peak_rss_mib": peak,
+                 "worker_memory": [asdict(s) for s in stats]},
+        )
+        target.write_atomic(MANIFEST_NAME, manifest.to_bytes())
+        archive = _zip(build.out, parts, target, manifest) if request.zip else None
+    return BatchResult(folder, folder / MANIFEST_NAME, archive, len(jobs), records, failures, elapsed, workers,
+                       peak, prepared.warnings, any(t.is_draft for t in templates))
 
 
 def _unit_codes(units: tuple[str, ...] | None, prepared: Prepared) -> tuple[str, ...] | None:
@@ -391,13 +447,28 @@ def _unit_codes(units: tuple[str, ...] | None, prepared: Prepared) -> tuple[str,
     return codes
 
 
-def _zip(folder: Path, manifest: Manifest) -> Path:
-    """All listed files plus the manifest, written atomically beside the folder."""
-    target = folder.with_name(f"{folder.name}.zip")
-    with atomic_target(target) as temporary, \
-            zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for record in manifest.documents:
-            for f in record.files:
-                archive.write(folder / f.path, f.path)
-        archive.write(folder / "manifest.json", "manifest.json")
-    return target
+# Zip entries carry this date, so the same files give the same archive (zip's epoch; no local time).
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _zip(out: Path, parts: tuple[str, ...], folder: SafeFolder, manifest: Manifest) -> Path:
+    """All listed files plus the manifest, written atomically beside the run folder."""
+    name = f"{parts[-1]}.zip"
+    with SafeFolder.open_under(out, parts[:-1]) as parent:
+        temporary = f".{name}.{os.getpid()}{TEMPORARY_SUFFIX}"
+        with parent.open_temporary(temporary) as handle, zipfile.ZipFile(handle, "w") as archive:
+            for relative in [*(f.path for record in manifest.documents for f in record.files), MANIFEST_NAME]:
+                with folder.walk_to(relative) as (source, file_name):
+                    data = source.read(file_name)
+                if data is None:  # pragma: no cover - the manifest lists only files this run holds
+                    raise UsageError(f"Thiếu tệp {folder.path / relative} khi đóng gói .zip")
+                entry = zipfile.ZipInfo(relative, date_time=_ZIP_TIME)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o644 << 16
+                archive.writestr(entry, data)
+        try:
+            parent.replace(temporary, name)
+        except BaseException:
+            parent.unlink(temporary)
+            raise
+        return parent.path / name

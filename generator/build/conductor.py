@@ -1,7 +1,7 @@
 """The conductor: one flow for every build, prepare → Document → each renderer → atomic write → manifest.
 
 `generate` is one job (the dispatch); `batch` (generator.build.batch) is many jobs on the same
-`write_document`. The CLI and the web page only gather options and report what came back.
+`render_all` and `write_document`. The CLI and the web page only gather options and report what came back.
 """
 
 from __future__ import annotations
@@ -16,14 +16,19 @@ from generator.build.documents import dispatch_document, notice_document
 from generator.build.inputs import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, Prepared, prepare
 from generator.content import Document, TemplateInfo, find_template, require_usable
 from generator.output import (
+    MANIFEST_NAME,
+    NOTICE_DIR,
+    STATE_DIR,
     DocumentRecord,
     FileRecord,
     Manifest,
     TemplateRecord,
+    Transaction,
     dispatch_stem,
     keep_other_documents,
     run_folder,
-    write_atomic,
+    run_folder_for_writing,
+    run_folder_parts,
 )
 from generator.render import REGISTRY, Renderer, renderer_for
 
@@ -77,14 +82,17 @@ def make_document(prepared: Prepared, template: TemplateInfo, job: Job, number: 
     return notice_document(prepared, template, job.unit_code, number, issue_date)
 
 
-def write_document(document: Document, renderers: Mapping[str, Renderer], folder: Path,
-                   stem: str) -> tuple[FileRecord, ...]:
-    """Render every format in memory first (all or nothing), then write each file atomically."""
-    rendered = {fmt: renderer.render(document) for fmt, renderer in renderers.items()}
+def render_all(document: Document, renderers: Mapping[str, Renderer]) -> dict[str, bytes]:
+    """Every format in memory first: nothing is written unless all of them rendered."""
+    return {fmt: renderer.render(document) for fmt, renderer in renderers.items()}
+
+
+def write_document(transaction: Transaction, rendered: Mapping[str, bytes], stem: str) -> tuple[FileRecord, ...]:
+    """Stage each rendered format in `transaction` (they appear together when it commits)."""
     records = []
     for fmt, data in rendered.items():
         relative = f"{stem}.{REGISTRY[fmt].suffix}"
-        write_atomic(folder / relative, data)
+        transaction.add(relative, data)
         records.append(FileRecord(relative, fmt, hashlib.sha256(data).hexdigest(), len(data)))
     return tuple(records)
 
@@ -106,15 +114,21 @@ def generate(request: BuildRequest) -> GenerateResult:
     folder = run_folder(request.out, prepared.profile.id, period)
     job = Job(dispatch.id, None, dispatch_stem(period))
     document = make_document(prepared, dispatch, job, request.number, request.issue_date)
-    files = write_document(document, make_renderers(prepared, request.formats), folder, job.stem)
-    manifest = Manifest(
-        snapshot_path=str(prepared.snapshot.path),
-        snapshot_sha256=prepared.snapshot.sha256,
-        profile_id=prepared.profile.id,
-        templates=tuple(TemplateRecord.of(t) for t in templates),
-        documents=(DocumentRecord(dispatch.id, None, files),),
-        options=request.options(),
-    )
-    manifest_path = keep_other_documents(manifest, folder).write(folder)
-    return GenerateResult(folder, tuple(folder / f.path for f in files), manifest_path, prepared.warnings,
+    rendered = render_all(document, make_renderers(prepared, request.formats))
+    # The documents and the manifest appear together or not at all, one run per folder at a time.
+    parts = run_folder_parts(prepared.profile.id, period)
+    with run_folder_for_writing(request.out, parts, sweep=(NOTICE_DIR, STATE_DIR)) as target, \
+            Transaction(target, journal=True) as transaction:
+        files = write_document(transaction, rendered, job.stem)
+        manifest = Manifest(
+            snapshot_path=str(prepared.snapshot.path),
+            snapshot_sha256=prepared.snapshot.sha256,
+            profile_id=prepared.profile.id,
+            templates=tuple(TemplateRecord.of(t) for t in templates),
+            documents=(DocumentRecord(dispatch.id, None, files),),
+            options=request.options(),
+        )
+        transaction.add(MANIFEST_NAME, keep_other_documents(manifest, target.read(MANIFEST_NAME)).to_bytes())
+        transaction.commit()
+    return GenerateResult(folder, tuple(folder / f.path for f in files), folder / MANIFEST_NAME, prepared.warnings,
                           any(t.is_draft for t in templates))

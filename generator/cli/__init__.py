@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-import traceback
-from datetime import datetime
-from pathlib import Path
 
 import typer
 
 from generator.cli import i18n
 from generator.cli.lazy import LazyGroup
+from generator.common.crash import save_traceback, where_saved
 from generator.common.errors import CongvanError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USER, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -107,14 +104,5 @@ def _silence_stdout() -> None:
 
 def report_unexpected() -> int:
     """Save the traceback to a file of its own and tell the user where it is."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    try:
-        handle, name = tempfile.mkstemp(prefix=f"congvan-loi-{stamp}-", suffix=".txt")
-        path = Path(name)
-        with os.fdopen(handle, "w", encoding="utf-8") as saved:
-            saved.write(traceback.format_exc())
-        where = f" Chi tiết kỹ thuật đã lưu tại {path}; hãy gửi tệp này cho nhóm phát triển."
-    except OSError:
-        where = ""
-    print(f"Lỗi ngoài dự kiến của chương trình.{where}", file=sys.stderr)
+    print(f"Lỗi ngoài dự kiến của chương trình.{where_saved(save_traceback())}", file=sys.stderr)
     return EXIT_UNEXPECTED

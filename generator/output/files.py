@@ -46,7 +46,7 @@ def _umask() -> int:
 
 # mkstemp creates files readable by their owner only; results are ordinary files, so they get the
 # permissions any other new file would (0666 less the umask), read once at start-up.
-_FILE_MODE = 0o666 & ~_umask()
+FILE_MODE = 0o666 & ~_umask()
 
 
 def sha256_file(path: Path) -> str:
@@ -61,13 +61,16 @@ def make_folder(folder: Path) -> Path:
     """Create `folder` (and its parents); OutputError when that is impossible."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"Không tạo được thư mục kết quả {folder}: đã có một tệp cùng tên, không phải thư mục.") \
+            from None
     except OSError as error:
         raise OutputError(f"Không tạo được thư mục kết quả {folder}: {reason(error)}.") from None
     return folder
 
 
 def temporary_beside(path: Path) -> Path:
-    """A new, empty temporary file in `path`'s folder, named so `remove_stale_temporaries` finds it."""
+    """A new, empty temporary file in `path`'s folder, named so a later run sweeps it if it is left."""
     make_folder(path.parent)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX, dir=path.parent)
@@ -80,7 +83,7 @@ def temporary_beside(path: Path) -> Path:
 def publish(temporary: Path, path: Path) -> None:
     """Give a finished temporary file the usual permissions, flush it to disk, rename it over `path`."""
     try:
-        os.chmod(temporary, _FILE_MODE)
+        os.chmod(temporary, FILE_MODE)
         with temporary.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(temporary, path)
@@ -108,14 +111,3 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
     with atomic_target(path) as temporary:
         temporary.write_bytes(data)
-
-
-def remove_stale_temporaries(folder: Path) -> int:
-    """Delete temporary files a killed run left behind; returns how many."""
-    removed = 0
-    if folder.is_dir():
-        for leftover in folder.rglob(f".*{TEMPORARY_SUFFIX}"):
-            if leftover.is_file():
-                leftover.unlink(missing_ok=True)
-                removed += 1
-    return removed

@@ -65,9 +65,14 @@ def notice_stems(codes: Iterable[str]) -> dict[str, str]:
 NOTICE_DIR = "thong-bao"
 
 
+def run_folder_parts(profile_id: str, period: Period) -> tuple[str, str]:
+    """The run folder's names below --out: one folder per authority profile, one per period in it."""
+    return safe_stem(profile_id), safe_stem(str(period))
+
+
 def run_folder(out: Path, profile_id: str, period: Period) -> Path:
     """One folder per authority profile and period under --out."""
-    return out / safe_stem(profile_id) / str(period)
+    return out.joinpath(*run_folder_parts(profile_id, period))
 
 
 def dispatch_stem(period: Period) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 from generator.content import TemplateInfo
 from generator.output.files import write_atomic
 
+MANIFEST_NAME = "manifest.json"
+
 
 @dataclass(frozen=True)
 class FileRecord:
@@ -66,20 +68,25 @@ class Manifest:
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
+    def to_bytes(self) -> bytes:
+        return self.to_json().encode("utf-8")
+
     def write(self, folder: Path) -> Path:
-        path = folder / "manifest.json"
-        write_atomic(path, self.to_json().encode("utf-8"))
+        path = folder / MANIFEST_NAME
+        write_atomic(path, self.to_bytes())
         return path
 
 
-def keep_other_documents(manifest: Manifest, folder: Path) -> Manifest:
+def keep_other_documents(manifest: Manifest, earlier_manifest: bytes | None) -> Manifest:
     """Carry over what an earlier run (e.g. a batch) recorded for other documents of the same snapshot.
 
     `generate` rewrites only the dispatch; without this, it would drop the notices a batch listed
     in the same folder. Records of another snapshot are stale and are not carried over.
     """
+    if earlier_manifest is None:
+        return manifest  # no earlier manifest: describe this run only
     try:
-        earlier = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        earlier = json.loads(earlier_manifest.decode("utf-8"))
         if earlier["snapshot"]["sha256"] != manifest.snapshot_sha256:
             return manifest
         mine = {(d.kind, d.unit_code) for d in manifest.documents}
@@ -92,7 +99,7 @@ def keep_other_documents(manifest: Manifest, folder: Path) -> Manifest:
                          if (f["kind"], f["unit_code"]) not in mine)
         known = {t.id for t in manifest.templates}
         templates = tuple(TemplateRecord(**t) for t in earlier.get("templates", ()) if t["id"] not in known)
-    except (OSError, ValueError, KeyError, TypeError):
-        return manifest  # no earlier manifest, or one we cannot trust: describe this run only
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return manifest  # an earlier manifest we cannot trust: describe this run only
     return replace(manifest, documents=manifest.documents + kept, failures=manifest.failures + failures,
                    templates=manifest.templates + templates)

@@ -7,6 +7,7 @@ string and parsed once, into a cached base package re-opened per document with p
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 from docx.oxml.parser import parse_xml
@@ -23,6 +24,48 @@ from generator.render.docx_xml import NSDECL, paragraph
 
 LANGUAGE = "vi-VN"
 CORE_TEXT_LIMIT = 255  # python-docx (and Word) refuse a longer core property
+
+
+# Zip stores each entry's local time of writing; the same document must give the same bytes (the
+# manifest's hash, a resumed batch, a reviewer's diff), so every entry gets zip's epoch instead.
+_EPOCH_TIME_DATE = b"\x00\x00\x21\x00"  # 00:00:00, 1980-01-01 in MS-DOS form (time, then date)
+_CENTRAL, _LOCAL, _END = b"PK\x01\x02", b"PK\x03\x04", b"PK\x05\x06"
+
+
+def stable_zip(data: bytes) -> bytes:
+    """`data` (a zip python-docx wrote) with every entry's date set to 1980-01-01 00:00, in place.
+
+    Only the two date fields of each local and central header change, so nothing is recompressed.
+    A zip this code does not recognise is rewritten entry by entry instead.
+    """
+    buffer = bytearray(data)
+    end = buffer.rfind(_END)
+    if end < 0 or len(buffer) - end != 22:  # python-docx writes no archive comment
+        return _rewritten(data)
+    count = int.from_bytes(buffer[end + 10:end + 12], "little")
+    position = int.from_bytes(buffer[end + 16:end + 20], "little")
+    for _ in range(count):
+        if buffer[position:position + 4] != _CENTRAL:
+            return _rewritten(data)
+        local = int.from_bytes(buffer[position + 42:position + 46], "little")
+        if buffer[local:local + 4] != _LOCAL:
+            return _rewritten(data)
+        buffer[position + 12:position + 16] = _EPOCH_TIME_DATE
+        buffer[local + 10:local + 14] = _EPOCH_TIME_DATE
+        name, extra, comment = (int.from_bytes(buffer[position + i:position + i + 2], "little") for i in (28, 30, 32))
+        position += 46 + name + extra + comment
+    return bytes(buffer)
+
+
+def _rewritten(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info))
+    return out.getvalue()
 
 
 def _core_text(text: str) -> str:
@@ -52,7 +95,7 @@ class DocxRenderer(Renderer):
         properties.language = LANGUAGE
         out = io.BytesIO()
         package.save(out)
-        return out.getvalue()
+        return stable_zip(out.getvalue())
 
     def _body_xml(self, document: Document, headers: HeaderSet, pictures: Pictures) -> str:
         """Every section's content; each but the last ends with a paragraph carrying its w:sectPr."""
