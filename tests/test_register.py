@@ -221,3 +221,13 @@ def test_each_command_has_vietnamese_help_with_an_example(command, capsys):
     assert main([*command, "--help"]) == 0
     out = capsys.readouterr().out
     assert "Cách dùng:" in out and "Ví dụ:" in out
+
+
+@pytest.mark.parametrize("command", [["register", "list"], ["register", "show", "1"], ["verify", str(JULY)],
+                                     ["users", "list"]])
+def test_reading_commands_refuse_a_data_folder_without_a_register(tmp_path, capsys, command):
+    """A mistyped --data is a usage error (exit 2), and no empty register is made there."""
+    missing = tmp_path / "khong-co"
+    assert main([*command, "--data", str(missing)]) == 2
+    assert "chưa có sổ đăng ký" in capsys.readouterr().err
+    assert not missing.exists()

@@ -9,13 +9,16 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from generator.cli.i18n import VietnameseTyper
 from generator.common import formatting
 from generator.common.errors import UsageError
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only by the commands that open the register
+    from generator.register import Register
 
 DataOpt = Annotated[Path, typer.Option(
     "--data", help="Thư mục dữ liệu của văn phòng: sổ đăng ký, tài khoản, tệp đã phát hành.")]
@@ -60,10 +63,21 @@ def add_user(
 
 @users_app.command("list", help="Liệt kê các tài khoản và vai trò.\n\nVí dụ: congvan users list --data var/")
 def list_users(data: DataOpt = DEFAULT_DATA) -> None:
-    from generator.register import Register
-
-    for user in Register(data).users():
+    for user in _existing(data).users():
         typer.echo(f"{user.name}\t{user.role.value}\t{user.full_name}")
+
+
+def _existing(data: Path) -> Register:
+    """The register in `data` for a command that only reads it: refused when there is none (a mistyped
+    --data must not make an empty register and then report that nothing is registered)."""
+    import os
+
+    from generator.register import DATABASE_ENV, Register, database_file
+
+    if not os.environ.get(DATABASE_ENV, "").strip() and not database_file(data).is_file():
+        raise UsageError(f"Thư mục dữ liệu {data} chưa có sổ đăng ký ({database_file(data).name}); "
+                         "kiểm tra lại --data (mặc định: var/)")
+    return Register(data)
 
 
 def _read_password() -> str:
@@ -82,9 +96,7 @@ def _read_password() -> str:
     "Liệt kê sổ văn bản đi: số thứ tự, số và ký hiệu, ngày, kỳ số liệu, cơ quan, người phát hành.\n\n"
     "Ví dụ: congvan register list --data var/"))
 def list_register(data: DataOpt = DEFAULT_DATA) -> None:
-    from generator.register import Register
-
-    documents = Register(data).issued_list(limit=10_000)
+    documents = _existing(data).issued_list(limit=10_000)
     if not documents:
         typer.echo("Sổ văn bản đi chưa có văn bản nào.")
         return
@@ -104,9 +116,9 @@ def show_register(
                                           show_default=False)],
     data: DataOpt = DEFAULT_DATA,
 ) -> None:
-    from generator.register import Register, local
+    from generator.register import local
 
-    document = Register(data).issued(number)
+    document = _existing(data).issued(number)
     if document is None:
         raise UsageError(f"Sổ văn bản đi không có dòng số {number}; xem: congvan register list")
     issued_at = local(document.issued_at)
@@ -132,9 +144,9 @@ def verify_cmd(
     data: DataOpt = DEFAULT_DATA,
 ) -> None:
     """Exit 0 when the file is exactly a registered output, 1 when it is not."""
-    from generator.register import Register, verify
+    from generator.register import verify
 
-    matches = verify(Register(data), file)
+    matches = verify(_existing(data), file)
     if not matches:
         typer.echo(f"Không khớp: {file} không phải là tệp nào trong sổ văn bản đi (có thể đã bị sửa).")
         raise typer.Exit(1)

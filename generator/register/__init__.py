@@ -15,7 +15,15 @@ from generator.register.issuing import (
     signer_text,
     verify,
 )
-from generator.register.store import DATABASE_ENV, DEFAULT_DATA, Register, RegisterError, local, now
+from generator.register.store import (
+    DATABASE_ENV,
+    DEFAULT_DATA,
+    Register,
+    RegisterError,
+    database_file,
+    local,
+    now,
+)
 from generator.register.values import (
     BatchState,
     Failure,
@@ -45,6 +53,7 @@ __all__ = [
     "TemplateUse",
     "User",
     "attach_files",
+    "database_file",
     "issue",
     "local",
     "now",

@@ -58,9 +58,14 @@ def local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(VIETNAM)
 
 
+def database_file(data: Path) -> Path:
+    """Where the default SQLite register of a data folder is."""
+    return data / DATABASE_FILE
+
+
 def database_url(data: Path) -> str:
     """CONGVAN_DATABASE_URL when set (any SQLAlchemy URL, e.g. PostgreSQL), else SQLite in the data folder."""
-    return os.environ.get(DATABASE_ENV, "").strip() or f"sqlite:///{(data / DATABASE_FILE).resolve()}"
+    return os.environ.get(DATABASE_ENV, "").strip() or f"sqlite:///{database_file(data).resolve()}"
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
