@@ -24,6 +24,7 @@ STAGES: tuple[str, ...] = (
     "content",
     "render",
     "output",
+    "portal",  # the portal's reporting API in: fetch raw responses, import them as a snapshot (pandas, httpx)
     "build",
     "register",  # accounts, uploads, batch runs and the register of issued documents (SQLAlchemy)
     "review",

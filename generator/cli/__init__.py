@@ -1,4 +1,5 @@
-"""Command line: `congvan validate | inspect | generate | batch | templates | serve | users | register | verify`.
+"""Command line: `congvan fetch | import | validate | inspect | generate | batch | templates | serve | users |
+register | verify`.
 
 Thin by design: it parses arguments, calls the pipeline and turns the project's own errors into
 Vietnamese messages with exit status 2; anything unexpected exits 1 with the traceback saved to a file.

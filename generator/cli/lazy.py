@@ -26,6 +26,11 @@ class LazyCommand:
 
 
 COMMANDS: tuple[LazyCommand, ...] = (
+    LazyCommand("fetch", "generator.cli.portal_cmds",
+                "Thu 6 phản hồi báo cáo của một tỉnh, thành phố trên Cổng Dịch vụ công quốc gia cho một kỳ, "
+                "lưu nguyên văn kèm capture.json (thời gian, địa chỉ, tham số, SHA-256)."),
+    LazyCommand("import", "generator.cli.portal_cmds",
+                "Chuyển 6 phản hồi của Cổng Dịch vụ công quốc gia thành tệp số liệu (JSON hoặc XLSX)."),
     LazyCommand("validate", "generator.cli.snapshot_cmds",
                 "Kiểm tra tệp số liệu theo định dạng quy định; báo mọi lỗi kèm TỆP:DÒNG:CỘT."),
     LazyCommand("inspect", "generator.cli.snapshot_cmds",

@@ -5,6 +5,7 @@ Public surface: `load_snapshot(path)` → Snapshot, `load_meta(path)` → Snapsh
 generator.common.errors.SnapshotError, whose `.problems` lists every problem found."""
 from __future__ import annotations
 
+from generator.snapshot.fields import INDICATOR_FIELDS, META_FIELDS, UNIT_FIELDS
 from generator.snapshot.history import History, load_history
 from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
 from generator.snapshot.model import (
@@ -26,8 +27,11 @@ __all__ = [
     "AUTHORITY_ROW",
     "GROUPS",
     "GROUP_BY_CODE",
+    "INDICATOR_FIELDS",
+    "META_FIELDS",
     "RATE_FIELDS",
     "SNAPSHOT_SUFFIXES",
+    "UNIT_FIELDS",
     "Group",
     "History",
     "Indicator",
