@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.build import Prepared, prepare
 from generator.common.layout import Layout
-from generator.content.model import Document, Paragraph, Table
+from generator.content.model import Document, Figure, Paragraph, Table
 from generator.render import renderer_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,6 +96,8 @@ def blocks_text(blocks: tuple) -> list[str]:  # type: ignore[type-arg]
             texts.append(block.text)
         elif isinstance(block, Table):
             texts += [cell.text for row in block.header + block.rows for cell in row]
+        elif isinstance(block, Figure):
+            texts.append(block.caption or "")  # the picture's own words are pixels in both formats
     return texts
 
 

@@ -6,7 +6,9 @@ The text says everything the Document says, in reading order, with its structure
     [ĐẦU VĂN BẢN] … [KÍNH GỬI] … [NỘI DUNG] … [NƠI NHẬN] … [KÝ] … [PHỤ LỤC]
     **bold**, *italic*; a paragraph wraps at 100 columns, its continuation lines indented by two
     spaces; a table is "[BẢNG n cột]", its header rows, a "---" line, then one line per row with
-    cells joined by " | "; a run of non-breaking spaces (a blank left for the clerk) is "______".
+    cells joined by " | "; a run of non-breaking spaces (a blank left for the clerk) is "______"; a
+    chart is "[BIỂU ĐỒ kind, cao N mm]", its caption, alt text, categories, then each series and
+    reference line with its values (two decimals, "—" for a gap).
 
 Golden files live in tests/golden/<name>.txt. `pytest --update-golden` rewrites them from the current
 templates; otherwise a difference fails with a unified diff of the two texts.
@@ -17,10 +19,12 @@ from __future__ import annotations
 import difflib
 import re
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
+from generator.common import formatting
 from generator.content import Document
-from generator.content.model import Annex, Block, Paragraph, Span, Table
+from generator.content.model import Annex, Block, Figure, Paragraph, Span, Table
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 WIDTH = 100
@@ -65,6 +69,26 @@ def _table(table: Table) -> list[str]:
     return lines
 
 
+def _number(value: Decimal | None) -> str:
+    """A chart value to two decimals ("—" for a gap): enough to see the data, short enough to read."""
+    return "—" if value is None else formatting.number(value, 2, trim=True)
+
+
+def _figure(figure: Figure) -> list[str]:
+    """A chart as its words and data: caption, alt text, categories, each series and line."""
+    chart = figure.chart
+    lines = [f"[BIỂU ĐỒ {chart.kind}, cao {figure.height_mm:g} mm]"]
+    if figure.caption:
+        lines.append(f"*{_plain(figure.caption)}*")
+    lines += _wrap(f"(alt) {_plain(figure.alt)}")
+    lines.append("mục: " + " | ".join(_plain(c) for c in chart.categories))
+    for series in chart.series:
+        lines.append(f"{_plain(series.name)} ({series.style}): " + " | ".join(_number(v) for v in series.values))
+    for line in chart.lines:
+        lines.append(f"đường {_plain(line.name)}: {_number(line.value)}")
+    return lines
+
+
 def _blocks(blocks: tuple[Block, ...]) -> list[str]:
     lines: list[str] = []
     for block in blocks:
@@ -72,6 +96,8 @@ def _blocks(blocks: tuple[Block, ...]) -> list[str]:
             lines.append("")
         if isinstance(block, Paragraph):
             lines += _wrap(paragraph_text(block))
+        elif isinstance(block, Figure):
+            lines += _figure(block)
         else:
             lines += _table(block)
     return lines

@@ -40,6 +40,8 @@ def dispatch_document(prepared: Prepared, template: TemplateInfo, number: str | 
         directives=_views(prepared.directives),
         unit_count=len(analysis.units),
         groups=GROUPS,
+        charts=prepared.profile.charts,
+        score_targets=tuple(prepared.profile.score_target_for(p.year) for p in analysis.window),
     )
     return build_document(template, context, prepared.profile, issue, issue_date, month)
 
@@ -63,6 +65,7 @@ def notice_document(prepared: Prepared, template: TemplateInfo, unit_code: str, 
         ranking=ranking,
         directives=views,
         groups=GROUPS,
+        charts=prepared.profile.charts,
     )
     return build_document(template, context, prepared.profile, issue, issue_date, month)
 

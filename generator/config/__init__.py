@@ -1,10 +1,11 @@
 """Configuration files (issuer profiles) and the YAML reading they share with rule files."""
 from __future__ import annotations
 
-from generator.config.profile import Issuer, Profile, find_profile, load_profile
+from generator.config.profile import ChartSwitches, Issuer, Profile, find_profile, load_profile
 from generator.config.unit_kinds import kind_labels
 
 __all__ = [
+    "ChartSwitches",
     "Issuer",
     "Profile",
     "find_profile",

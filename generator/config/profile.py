@@ -7,7 +7,9 @@ province works by adding a profile.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import ErrorDetails
@@ -98,6 +100,19 @@ class DocumentConfig(_Strict):
     copies_to: tuple[str, ...] = Field(description="Nơi nhận, dòng đầu “Như trên”, dòng cuối “Lưu: VT, ...”")
 
 
+class ChartSwitches(_Strict):
+    """Which charts the documents carry; each can be turned off (`charts: {kind_bars: false}`)."""
+
+    authority_trend: bool = Field(
+        default=True, description="Phụ lục công văn: biểu đồ tổng điểm của địa phương qua các kỳ gần nhất")
+    kind_bars: bool = Field(
+        default=True, description="Phụ lục công văn: biểu đồ tổng điểm các đơn vị từng loại, có mức bình quân")
+    unit_groups: bool = Field(
+        default=True, description="Thông báo: biểu đồ tỷ lệ điểm sáu nhóm chỉ số của đơn vị so với bình quân")
+    unit_trend: bool = Field(
+        default=True, description="Thông báo: biểu đồ tổng điểm của đơn vị qua các kỳ gần nhất")
+
+
 class Profile(_Strict):
     """One authority's profile."""
 
@@ -108,6 +123,9 @@ class Profile(_Strict):
     documents: dict[str, DocumentConfig]
     layout: Layout = Layout()
     targets: dict[int, tuple[Target, ...]] = Field(default_factory=dict, description="Chỉ tiêu theo năm")
+    score_targets: dict[int, Annotated[Decimal, Field(ge=0, le=100)]] = Field(
+        default_factory=dict, description="Chỉ tiêu tổng điểm Bộ chỉ số của địa phương theo năm (vẽ trên biểu đồ)")
+    charts: ChartSwitches = Field(default_factory=ChartSwitches, description="Bật, tắt từng biểu đồ")
     motto_country: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     motto: str = "Độc lập - Tự do - Hạnh phúc"
     unit_names: dict[str, str] = Field(
@@ -128,6 +146,11 @@ class Profile(_Strict):
         if not years:
             return ()
         return self.targets[years[-1]]
+
+    def score_target_for(self, year: int) -> Decimal | None:
+        """The authority's total score target for `year` (the latest earlier year's when that year has none)."""
+        years = sorted(y for y in self.score_targets if y <= year)
+        return self.score_targets[years[-1]] if years else None
 
     def document(self, kind: str) -> DocumentConfig:
         try:

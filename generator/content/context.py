@@ -7,10 +7,11 @@ catalogue is generated from these declarations, so it cannot drift from what tem
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from typing import Any
 
 from generator.analysis import Analysis, AuthorityAnalysis, KindRanking, Target, UnitAnalysis
-from generator.config import Issuer
+from generator.config import ChartSwitches, Issuer
 from generator.snapshot import Group, Period
 
 
@@ -62,6 +63,9 @@ class DispatchContext:
     directives: tuple[DirectiveView, ...] = doc("Các nội dung chỉ đạo theo quy tắc", "Sở Tư pháp khẩn trương ...")
     unit_count: int = doc("Tổng số đơn vị trong số liệu", "51")
     groups: tuple[Group, ...] = doc("Sáu nhóm chỉ số (mã, tên, điểm tối đa)", "Công khai, minh bạch (18)")
+    charts: ChartSwitches = doc("Các biểu đồ được bật trong hồ sơ cơ quan", "charts.kind_bars: có")
+    score_targets: tuple[Decimal | None, ...] = doc(
+        "Chỉ tiêu tổng điểm của địa phương ứng với từng kỳ của chuỗi số liệu (trống: không có chỉ tiêu)", "80; 80; 80")
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class NoticeContext:
     ranking: KindRanking = doc("Bảng xếp hạng của loại đơn vị này", "sở, ban, ngành")
     directives: tuple[DirectiveView, ...] = doc("Các nội dung chỉ đạo áp dụng cho đơn vị", "Khẩn trương rà soát ...")
     groups: tuple[Group, ...] = doc("Sáu nhóm chỉ số (mã, tên, điểm tối đa)", "Công khai, minh bạch (18)")
+    charts: ChartSwitches = doc("Các biểu đồ được bật trong hồ sơ cơ quan", "charts.unit_trend: có")
 
 
 def as_variables(context: Any) -> dict[str, Any]:

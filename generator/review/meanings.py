@@ -177,6 +177,10 @@ MEANINGS: dict[str, tuple[str, str]] = {
 ISSUER_EXAMPLES: dict[str, str] = {
     "Issuer.parent_body": "(trống)",
     "Issuer.issuing_body": "ỦY BAN NHÂN DÂN / THÀNH PHỐ HÀ NỘI",
+    "ChartSwitches.authority_trend": "có",
+    "ChartSwitches.kind_bars": "có",
+    "ChartSwitches.unit_groups": "có",
+    "ChartSwitches.unit_trend": "có",
 }
 
 # What one item of a class is called in a sentence: "lặp lại cho mỗi đơn vị".
@@ -196,6 +200,7 @@ CLASS_NOUNS: dict[str, str] = {
     "UnitKind": "loại đơn vị",
     "UnitResult": "số liệu đơn vị",
     "Issuer": "cơ quan ban hành",
+    "ChartSwitches": "các biểu đồ được bật",
     "IssueInfo": "số, ngày văn bản",
     "DirectiveView": "nội dung chỉ đạo",
     "Analysis": "kết quả phân tích",

@@ -117,6 +117,7 @@ def _template_body(info: TemplateInfo, months: Months) -> Body:
     conditions = [Condition(info.main_file.name, line, phrase) for line, phrase in wording.conditions]
     sections: list[Section] = [("Lời văn của mẫu", list(wording.blocks))]
     used_macros = set(wording.calls.get("", ()))
+    shared_blocks: list[Block] = []  # every imported file's phrases, in one section
     for name in imports_of(main.tree) if main.tree else ():
         path = info.root / name
         parsed = parse_file(path, info.root)
@@ -131,9 +132,11 @@ def _template_body(info: TemplateInfo, months: Months) -> Body:
             if macro not in used:
                 blocks.append(_plain("(Mẫu này không dùng cụm từ này.)", italic=True))
             blocks.extend(paragraphs[1:])
-        sections.append(("Các cụm từ dùng chung", blocks))
+        shared_blocks += blocks
         uses += shared.uses
         conditions += [Condition(path.name, line, phrase) for line, phrase in shared.conditions]
+    if shared_blocks:
+        sections.append(("Các cụm từ dùng chung", shared_blocks))
     sections.append(("Quy tắc chỉ đạo", _rules_summary(info.root, months)))
     samples: tuple[SampleCase, ...] = ()
     if months is not None:

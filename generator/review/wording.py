@@ -273,7 +273,7 @@ class _Builder(Listener):
             self._add(Span(note, italic=True))
 
     def _end_element(self, name: str) -> None:
-        if name in ("p", "subject", "to", "tr"):
+        if name in ("p", "subject", "to", "tr", "category", "series"):
             self._close()
         elif name == "b":
             self.bold -= 1
@@ -314,6 +314,31 @@ class _Builder(Listener):
             self.bold += 1
         elif name == "i":
             self.italic += 1
+        elif name in ("figure", "series", "line", "category"):
+            self._chart_part(name, attributes)
+
+    def _chart_part(self, name: str, attributes: dict[str, str]) -> None:
+        """A chart's wording: caption, alt text, axis title, legend entries and category labels."""
+        if name == "figure":
+            self._line("Biểu đồ (hình vẽ từ số liệu; chữ trên hình, chú thích và mô tả như sau):", italic=True)
+            for key, label in (("caption", "Chú thích dưới hình: "), ("alt", "Mô tả thay cho hình: "),
+                               ("axis", "Tên trục giá trị: ")):
+                if attributes.get(key):
+                    self._emit(Paragraph(merge([Span(label, italic=True), *self._attribute(attributes[key])]),
+                                         "justify", False))
+        elif name == "line":
+            self._emit(Paragraph(merge([Span("- Đường tham chiếu (chú giải): ", italic=True),
+                                        *self._attribute(attributes.get("name", ""))]), "justify", False))
+        else:
+            self._open("justify", False)
+            if name == "series":
+                self._add(Span("- Chuỗi số liệu (chú giải): ", italic=True))
+                self._add(Span(""))
+                for span in self._attribute(attributes.get("name", "")):
+                    self._add(span)
+                self._add(Span("; giá trị: ", italic=True))
+            else:
+                self._add(Span("- Mục: ", italic=True))
 
     def _annex(self, attributes: dict[str, str]) -> None:
         self._close()
