@@ -253,3 +253,22 @@ def test_two_runs_give_identical_chart_bytes_in_both_formats(july_files: dict[st
     assert len(first[0]) == 3 and len(first[1]) == 3
     with zipfile.ZipFile(io.BytesIO(july_files["dispatch"]["docx"].read_bytes())) as archive:
         assert all(archive.read(n)[:8] == b"\x89PNG\r\n\x1a\n" for n in archive.namelist() if n.startswith("word/media/"))
+
+
+def test_notices_of_one_kind_share_their_chart_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The legend names no unit, so every department's notice reuses the two frames drawn for the first."""
+    from generator.render import charts
+    from generator.render.figures import place
+
+    built: list[object] = []
+    original = charts._build
+    monkeypatch.setattr(charts, "_build", lambda *args: built.append(args[0].kind) or original(*args))
+    charts._FRAMES.clear()
+    charts._cached_png.cache_clear()
+    prepared = july()
+    layout = prepared.profile.to_layout()
+    departments = [u.code for u in prepared.analysis.units if u.kind.value == "so_nganh"][:5]
+    for code in departments:
+        for figure in figures(notice_of(prepared, code).body):
+            place(figure, layout, False)
+    assert sorted(built) == ["hbars", "line"]

@@ -9,7 +9,9 @@ written the Vietnamese way (decimal comma) through generator.common.formatting.
 Speed. A batch draws two charts for every unit, and most of a chart is the same for every unit of a
 kind: axes, ticks, category labels, the legend, the kind's average. That part is a *frame*, drawn
 once and kept (a small LRU per process); a unit's chart restores the frame's pixels and draws only
-its own series (the chart's first) on top, matplotlib's blitting. Every chart goes through this same
+its own series' values (the chart's first series) on top, matplotlib's blitting. Two charts share a
+frame when everything but those values is equal, the first series' name (its legend entry) included:
+a template that wants the frame reused keeps that name the same for every unit. Every chart goes through this same
 path, so the pixels depend on the chart alone, never on what was drawn before. The PNG is written
 by generator.render.png (grey, no metadata): the same chart gives the same bytes, run after run, and
 `chart_png` caches them so the DOCX and the PDF of one document share one drawing.
@@ -35,12 +37,12 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure as MplFigure
 
-DPI = 300  # print resolution
+DPI = 220  # print resolution: what Word keeps for printing ("Print (220 ppi)", its default)
 FONT_FAMILY = "Liberation Serif"
 TEXT_PT = 9  # ticks, category labels, legend
 VALUE_PT = 8  # the numbers written beside bars and points
 MM_PER_INCH = 25.4
-FRAMES_KEPT = 4  # frames (≈ 13 MB each at 300 dpi) kept per process: two charts per unit, two kinds
+FRAMES_KEPT = 4  # frames (≈ 7 MB each at 220 dpi) kept per process: two charts per unit, two kinds
 
 # Greys and patterns, by series style: solid black, hatched, dashed grey, dotted.
 _BAR: dict[str, dict[str, Any]] = {
