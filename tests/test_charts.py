@@ -140,6 +140,15 @@ def test_charts_are_written_in_liberation_serif_with_decimal_commas() -> None:
     assert charts._tick_formatter(chart)(20.0, 0) == "20%"
 
 
+def test_names_are_drawn_as_written_never_as_formulas() -> None:
+    """A category or legend with “$”, “&”, “<” draws (matplotlib's mathtext stays off) and differs from plain text."""
+    odd = Chart("hbars", ("Sở $x^2$ & <B>", r"Ban $\frac{1}{$ C"), (ChartSeries("Tổng $điểm$", (D(50), D(60))),),
+                minimum=D(0), maximum=D(100))
+    plain = replace(odd, categories=("Sở x2 & B", "Ban C"))
+    assert png_header(chart_png(odd, 120, 40))[:2] == png_header(chart_png(plain, 120, 40))[:2]
+    assert chart_png(odd, 120, 40) != chart_png(plain, 120, 40)
+
+
 def test_a_gap_is_not_drawn_as_zero() -> None:
     """A missing value leaves its place empty: the picture differs from a zero there."""
     gap = chart_png(trend_chart((D(60), None, D(65), D(67))), 160, 60)

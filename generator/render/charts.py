@@ -122,6 +122,7 @@ def _style() -> Iterator[None]:
         "lines.linewidth": 1.6,
         "lines.markersize": 4.5,
         "axes.unicode_minus": False,  # "-", the minus Vietnamese documents type
+        "text.parse_math": False,  # a name with "$" in it is a name, never a formula
         "figure.facecolor": "1",
         "axes.facecolor": "1",
         "savefig.facecolor": "1",
