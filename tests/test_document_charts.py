@@ -74,7 +74,7 @@ def test_each_kind_gets_its_sorted_bars_with_the_average_after_its_table() -> No
         assert values == tuple(u.total for u in ranking.ranked) and list(values) == sorted(values, reverse=True)
         (average,) = figure.chart.lines
         assert average.value == ranking.average_total
-        assert average.name == f"Bình quân {ranking.kind.label}: {ranking.average_total:.2f} điểm".replace(".", ",")
+        assert average.name == f"Bình quân {ranking.label}: {ranking.average_total:.2f} điểm".replace(".", ",")
         position = blocks.index(figure)
         assert isinstance(blocks[position - 1], Table)  # right under the kind's table(s)
     assert "UBND huyện Thanh Oai" not in bars[1].chart.categories  # no total, no bar
@@ -84,7 +84,7 @@ def test_a_long_kind_runs_over_several_numbered_charts(phu_tho: Prepared) -> Non
     """Phú Thọ's 148 xã, phường: charts of 30 bars, ranks stated, numbering carried on."""
     communes = next(r for r in phu_tho.analysis.by_kind if r.kind.value == "xa")
     bars = [b for b in figures(dispatch_of(phu_tho).annexes[0].blocks) if b.chart.kind == "hbars"]
-    commune_bars = [b for b in bars if communes.kind.label in (b.caption or "")]
+    commune_bars = [b for b in bars if communes.label in (b.caption or "")]
     assert len(commune_bars) == -(-len(communes.ranked) // 30)
     assert [len(b.chart.categories) for b in commune_bars[:-1]] == [30] * (len(commune_bars) - 1)
     # Ranks as the table states them (ties share one): the 30th bar's rank, then the 31st's.
