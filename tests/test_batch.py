@@ -97,15 +97,14 @@ def test_pooled_batch_files_are_complete(pooled_run):
 
 
 def test_pooled_batch_reports_its_workers_memory(pooled_run):
-    """The manifest records the run: two notice workers and the dispatch's own process, with their memory."""
+    """The manifest records the run: two workers, one of which made the dispatch first, with their memory."""
     _, folder = pooled_run
     run = _manifest(folder)["run"]
     assert run["workers"] == 2
     processes = run["worker_memory"]
-    assert sorted(w["role"] for w in processes) == ["dispatch", "notices", "notices"]
-    assert len({w["pid"] for w in processes}) == 3
+    assert sorted(w["role"] for w in processes) == ["dispatch + notices", "notices"]
+    assert len({w["pid"] for w in processes}) == 2
     assert sum(w["jobs"] for w in processes) == 52
-    assert next(w["jobs"] for w in processes if w["role"] == "dispatch") == 1
     assert 0 < run["peak_rss_mib"] == max(w["peak_rss_mib"] for w in processes)
     for w in processes:
         assert 0 < w["first_decile_rss_mib"] <= w["peak_rss_mib"] + 1
@@ -325,3 +324,90 @@ def test_codes_differing_only_by_case_get_distinct_names():
     assert stems["ABC"].startswith("ABC-") and stems["abc"].startswith("abc-")
     assert stems["ABC"].lower() != stems["abc"].lower()
     assert notice_stems(["abc"]) == {"abc": "abc"}
+
+
+# ---- workers, flushing to disk, a killed run ------------------------------------------------------
+
+def test_a_batch_flushes_to_disk_once(tmp_path, monkeypatch):
+    """52 documents (104 files, 52 state records, their folders) are written without a flush each; the
+    file system is synced once, then the manifest alone is flushed."""
+    import os
+
+    from generator.output import SafeFolder
+
+    flushes: list[int] = []
+    syncs: list[Path] = []
+    real_fsync, real_sync = os.fsync, SafeFolder.sync_file_system
+    monkeypatch.setattr(os, "fsync", lambda fd: (flushes.append(fd), real_fsync(fd))[1])
+    monkeypatch.setattr(SafeFolder, "sync_file_system", lambda self: (syncs.append(self.path), real_sync(self))[1])
+    assert main(["batch", str(JULY), "--out", str(tmp_path / "out"), "--jobs", "1", "--formats", "docx,pdf"]) == 0
+    assert syncs == [tmp_path / "out" / "ha-noi" / "2024-07"]
+    assert len(flushes) == 1  # the manifest
+
+
+def test_workers_start_with_the_renderers_imported():
+    """A worker forks from a server that has imported WeasyPrint and python-docx: it starts with them."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from generator.build.batch import worker_context
+
+    context = worker_context()
+    assert context.get_start_method() == "forkserver"
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        loaded = pool.submit(eval, "[m for m in ('weasyprint', 'docx', 'generator.render.pdf') "
+                                   "if m in __import__('sys').modules]").result()
+    assert loaded == ["weasyprint", "docx", "generator.render.pdf"]
+
+
+def test_a_small_batch_runs_in_the_batch_process(tmp_path):
+    """One notice and the dispatch: no worker is started even with --jobs 2, the parent makes both."""
+    import os
+
+    assert main(["batch", str(JULY), "--out", str(tmp_path), "--units", "STP", "--jobs", "2",
+                 "--formats", "docx"]) == 0
+    run = _manifest(tmp_path / "ha-noi" / "2024-07")["run"]
+    assert run["workers"] == 1
+    assert [w["pid"] for w in run["worker_memory"]] == [os.getpid()]
+
+
+def test_a_killed_pooled_batch_leaves_no_process_and_resumes_to_a_verified_set(tmp_path):
+    """kill -9 during a pooled batch: the workers and their server end with it. Files the disk never got
+    whole (simulated: one emptied, one overwritten) are found by their hash and remade on the rerun."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    out = tmp_path / "out"
+    folder = out / "ha-noi" / "2024-07"
+    process = subprocess.Popen([sys.executable, "-m", "generator", "batch", str(JULY), "--out", str(out),
+                                "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 240
+    while len(list((folder / ".state").glob("*.json"))) < 6:
+        assert process.poll() is None and time.monotonic() < deadline, "the batch ended before it was killed"
+        time.sleep(0.2)
+    family = psutil.Process(process.pid).children(recursive=True)
+    assert len(family) >= 3  # the server and two workers (and multiprocessing's resource tracker)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    gone, alive = psutil.wait_procs(family, timeout=20)
+    assert alive == []
+
+    states = sorted((folder / ".state").glob("*.json"))
+    kept = [json.loads(p.read_text(encoding="utf-8")) for p in states]
+    emptied, overwritten = kept[0]["files"][0]["path"], kept[1]["files"][-1]["path"]
+    (folder / emptied).write_bytes(b"")
+    (folder / overwritten).write_bytes(b"\0" * (folder / overwritten).stat().st_size)
+    assert main(["batch", str(JULY), "--out", str(out), "--jobs", "2"]) == 0
+    documents = _manifest(folder)["documents"]
+    assert len(documents) == 52
+    remade = {f["path"] for d in documents if not d["skipped"] for f in d["files"]}
+    assert {emptied, overwritten} <= remade
+    assert sum(d["skipped"] for d in documents) == len(states) - 2
+    _assert_manifest_matches_files(folder)
+    for path in folder.rglob("*"):
+        if path.suffix in (".docx", ".pdf"):
+            _assert_complete(path)

@@ -1,10 +1,19 @@
 """The batch: the monthly dispatch and every unit's notice, over a process pool.
 
 Each document is rendered and written by a worker, its files and a small state record appearing
-together; a resumed batch skips documents whose inputs did not change (unless forced). The heavy
-imports and the prepared snapshot are paid once per worker, not per document. The run holds the
-run folder's lock from start to manifest, writes only below --out without following links, and
-its workers end with it however it ends (see lifeline.py).
+together; a resumed batch skips documents whose inputs did not change (unless forced). The run
+holds the run folder's lock from start to manifest, writes only below --out without following
+links, and its workers end with it however it ends (see lifeline.py).
+
+- **Workers start warm.** They fork from a server process ("forkserver") that imported the renderers
+  once, started before the snapshot is even read, so its imports overlap the parent's reading and
+  analysis; each worker then receives the prepared snapshot once. A batch of a few documents runs
+  in the parent alone, which is quicker than starting workers for them.
+- **One flush to disk per batch.** A document's files and state record are written and renamed
+  together but not flushed one by one; the file system is synced once after the last document,
+  then the manifest is written and flushed. A run killed before that may leave files the disk
+  never got whole (after a power loss): the next run keeps a document only when every file still
+  has the hash its state record gives, and remakes it otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import lru_cache
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from types import FrameType
 
@@ -62,10 +72,13 @@ from generator.output import (
     run_folder_for_writing,
     run_folder_parts,
 )
-from generator.render import Renderer
+from generator.render import REGISTRY, Renderer
 
 # What the rendering depends on besides the inputs: the program and the renderer's own assets.
 _PROGRAM_FILES = ("**/*.py", "render/assets/*")
+# A batch of this many documents or fewer runs in the batch process: starting workers (even from a
+# warm server) and sending each the prepared snapshot costs more than rendering them in turn.
+IN_PROCESS_UP_TO = 3
 
 
 @dataclass(frozen=True)
@@ -100,7 +113,7 @@ class WorkerStats:
     """One worker's memory over the run: a later decile well above the first means it grows."""
 
     pid: int
-    role: str  # "dispatch" (a process of its own in a pool run) or "notices"
+    role: str  # what it made: "dispatch", "notices" or "dispatch + notices"
     jobs: int
     peak_rss_mib: float
     first_decile_rss_mib: float
@@ -165,7 +178,8 @@ _WORKER: list[_WorkerState] = []  # at most one: this process's state
 
 def init_worker(prepared: Prepared, templates: tuple[TemplateInfo, ...], settings: BatchSettings,
                 ignore_interrupt: bool = False) -> None:
-    """Pay the heavy imports (python-docx, WeasyPrint) and receive the prepared data once per worker.
+    """Receive the prepared data once per worker and make its renderers (in a pool, the server has
+    imported their modules already).
 
     Everything alive after this is kept for the worker's life, so it is frozen out of the garbage
     collector: the collection after each document then only walks that document's objects.
@@ -219,7 +233,8 @@ def _make(job: Job, state: _WorkerState) -> DocumentRecord:
     rendered = render_all(document, state.renderers)
     # The files and the state record appear together; a run killed between their renames leaves a
     # state that no longer matches the files, so a rerun remakes the document.
-    with Transaction(folder, journal=False) as transaction:
+    # Not flushed one by one: the batch syncs the file system once at its end (see the module's doc).
+    with Transaction(folder, journal=False, durable=False) as transaction:
         files = write_document(transaction, rendered, job.stem)
         transaction.add(state_name, json.dumps({"fingerprint": key, "files": [f.__dict__ for f in files]}).encode())
         transaction.commit()
@@ -253,9 +268,34 @@ def _intact(folder: SafeFolder, state_name: str, key: str, formats: tuple[str, .
 
 # ---- driver -------------------------------------------------------------------------------------
 
+def worker_context() -> BaseContext:
+    """Where workers come from: forked from a server that imported the renderers ("forkserver"), or
+    fresh interpreters ("spawn") where there is no fork. Never a fork of the batch process itself,
+    which may run threads (the progress bar, a web server)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__, *(e.target.partition(":")[0] for e in REGISTRY.values())])
+    return context
+
+
+def start_worker_server() -> None:
+    """Start the workers' server now, so that it imports the renderers while the batch process reads
+    and analyses the snapshot (on two cores, those imports then cost no wall time)."""
+    if worker_context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def run(jobs: tuple[Job, ...], prepared: Prepared, templates: tuple[TemplateInfo, ...], settings: BatchSettings,
         workers: int, on_result: Callable[[JobResult], None]) -> list[JobResult]:
-    """Run every job; in-process for one worker (and for tests), otherwise over a process pool."""
+    """Run every job: in-process for one worker (and for tests), otherwise over a pool of workers
+    forked from the warm server (see `worker_context`).
+
+    The dispatch, the longest job, is submitted first; the other worker(s) start on the notices
+    meanwhile, and its worker joins them when it is done.
+    """
     results: list[JobResult] = []
     if workers <= 1 or len(jobs) <= 1:
         init_worker(prepared, templates, settings)
@@ -270,31 +310,18 @@ def run(jobs: tuple[Job, ...], prepared: Prepared, templates: tuple[TemplateInfo
                 state.folder.close()
             _WORKER.clear()
         return results
-    # Fresh worker processes ("spawn"): forking a parent that runs threads (the progress bar) is unsafe.
-    # The dispatch, one large document (its annex lists every unit), gets a process of its own that
-    # ends with it, so the long-lived notice workers never carry its memory for the rest of the run.
-    context = multiprocessing.get_context("spawn")
-    initargs = (prepared, templates, settings, True)
-    dispatch_jobs = tuple(j for j in jobs if j.unit_code is None)
-    notice_jobs = tuple(j for j in jobs if j.unit_code is not None)
-    pools = [ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker, initargs=initargs)]
-    if dispatch_jobs:
-        pools.append(ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=init_worker,
-                                         initargs=initargs))
+    ordered = tuple(sorted(jobs, key=lambda job: job.unit_code is not None))  # the dispatch first
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=init_worker,
+                               initargs=(prepared, templates, settings, True))
     try:
         with _terminate_as_interrupt():
-            first = [pools[-1].submit(run_job, job) for job in dispatch_jobs]
-            for result in _as_completed(pools[0], notice_jobs, workers, first):
+            for result in _as_completed(pool, ordered, workers):
                 results.append(result)
                 on_result(result)
-                if result.job.unit_code is None and len(pools) > 1:
-                    pools[1].shutdown(wait=False)  # its process exits and returns the memory now
     except BaseException:
-        for pool in pools:  # an interrupted run stops after the jobs in hand
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)  # an interrupted run stops after the jobs in hand
         raise
-    for pool in pools:
-        pool.shutdown(wait=True)
+    pool.shutdown(wait=True)
     return results
 
 
@@ -317,11 +344,10 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _as_completed(pool: ProcessPoolExecutor, jobs: tuple[Job, ...], workers: int,
-                  submitted: list[Future[JobResult]]) -> Iterator[JobResult]:
+def _as_completed(pool: ProcessPoolExecutor, jobs: tuple[Job, ...], workers: int) -> Iterator[JobResult]:
     """Submit a bounded window of jobs so thousands of units do not queue all their futures at once."""
-    pending: set[Future[JobResult]] = set(submitted)
-    window = workers * 4 + len(submitted)
+    pending: set[Future[JobResult]] = set()
+    window = workers * 4
     for job in jobs:
         pending.add(pool.submit(run_job, job))
         if len(pending) >= window:
@@ -333,20 +359,23 @@ def _as_completed(pool: ProcessPoolExecutor, jobs: tuple[Job, ...], workers: int
 
 
 def worker_stats(results: list[JobResult]) -> tuple[WorkerStats, ...]:
-    """Per worker, in the order results arrived: peak memory and memory early versus late in the run."""
+    """Per worker, in the order results arrived: peak memory, and memory early versus late over its
+    notices (the dispatch, far larger, would hide a trend)."""
     by_pid: dict[int, list[JobResult]] = {}
     for result in results:
         by_pid.setdefault(result.pid, []).append(result)
     stats = []
     for pid, own in by_pid.items():
-        decile = max(1, len(own) // 10)
+        notices = [r for r in own if r.job.unit_code is not None] or own
+        decile = max(1, len(notices) // 10)
+        roles = sorted({"notices" if r.job.unit_code is not None else "dispatch" for r in own})
         stats.append(WorkerStats(
             pid=pid,
-            role="notices" if any(r.job.unit_code is not None for r in own) else "dispatch",
+            role=" + ".join(roles),
             jobs=len(own),
             peak_rss_mib=_mib(max(r.peak_rss_kib for r in own)),
-            first_decile_rss_mib=_mib(sum(r.rss_kib for r in own[:decile]) / decile),
-            last_decile_rss_mib=_mib(sum(r.rss_kib for r in own[-decile:]) / decile),
+            first_decile_rss_mib=_mib(sum(r.rss_kib for r in notices[:decile]) / decile),
+            last_decile_rss_mib=_mib(sum(r.rss_kib for r in notices[-decile:]) / decile),
         ))
     return tuple(stats)
 
@@ -393,6 +422,8 @@ def batch(request: BatchRequest, on_planned: Callable[[int], None] = lambda tota
           on_result: Callable[[JobResult], None] = lambda result: None) -> BatchResult:
     """The dispatch and every (chosen) unit's notice, in parallel, resumable; then manifest and zip."""
     build = request.build
+    if request.jobs != 1 and (request.units is None or len(request.units) >= IN_PROCESS_UP_TO):
+        start_worker_server()  # it imports the renderers while this process reads and analyses
     prepared = prepare(build.snapshot, build.history, build.profile)
     templates = build_templates(prepared, build.official, notices=True)
     dispatch, notice = templates[0], templates[1]
@@ -403,11 +434,12 @@ def batch(request: BatchRequest, on_planned: Callable[[int], None] = lambda tota
     jobs = plan(prepared, dispatch, notice, unit_codes)
     settings = BatchSettings(folder, build.formats, build.number, build.issue_date, request.force,
                              program_fingerprint(), build.out, parts, os.getpid())
-    workers = min(request.jobs or default_workers(), len(jobs))
+    workers = 1 if len(jobs) <= IN_PROCESS_UP_TO else min(request.jobs or default_workers(), len(jobs))
     with run_folder_for_writing(build.out, parts, sweep=(NOTICE_DIR, STATE_DIR)) as target:
         on_planned(len(jobs))
         started = time.perf_counter()
         results = run(jobs, prepared, templates, settings, workers, on_result)
+        target.sync_file_system()  # every document on disk before the manifest that lists them
         elapsed = time.perf_counter() - started
 
         # Results arrive as workers finish; the manifest lists documents in plan order.
