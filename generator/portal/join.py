@@ -55,8 +55,8 @@ def join(responses: Responses, rules: PortalRules, name_overrides: Mapping[str, 
     long["kind"] = long["type"].map(lambda t: rules.kinds.get(t) if isinstance(t, str) else None)
     _check_kinds(long, names)
     kinds = long.dropna(subset=["kind"]).groupby("departmentId", sort=False)["kind"].first()
-    scores = long.pivot(index="departmentId", columns="group", values="score")
-    present = long.pivot(index="departmentId", columns="group", values="endpoint")
+    scores = _as_dict(long.pivot(index="departmentId", columns="group", values="score"))
+    present = _as_dict(long.pivot(index="departmentId", columns="group", values="endpoint"))
 
     counts = _progress_counts(responses)
     payment = _payment_rates(responses)
@@ -80,10 +80,10 @@ def join(responses: Responses, rules: PortalRules, name_overrides: Mapping[str, 
         assert isinstance(kind, UnitKind)
         row: dict[str, Any] = {"code": code_text, "name": name, "kind": kind.value}
         for group, endpoint in zip(GROUPS, ENDPOINTS, strict=True):
-            score = _cell(scores, department_id, group.code)
+            score = scores.get(department_id, {}).get(group.code)
             row[group.code] = score
             if score is None:
-                answered = _cell(present, department_id, group.code) is not None
+                answered = present.get(department_id, {}).get(group.code) is not None
                 why = "điểm để trống (null)" if answered else "không có tên trong phản hồi"
                 gaps.append(f"{name}: nhóm “{group.label}” để trống — {why} {endpoint.file_name}")
         row.update(counts.get(department_id, {}))
@@ -136,15 +136,15 @@ def _root_score(record: ScoreRecord | TreeNode, endpoint: Endpoint) -> Decimal |
     return record.totalScore
 
 
-def _cell(frame: Any, row: str, column: str) -> Any:
-    """A cell of a pivoted frame; None for a missing row/column or a gap (NaN)."""
-    import pandas as pd
+def _as_dict(frame: Any) -> dict[str, dict[str, Any]]:
+    """A pivoted frame as {row: {column: value}}, gaps (NaN) left out."""
+    return {row: {column: value for column, value in values.items() if _present(value)}
+            for row, values in frame.to_dict("index").items()}
 
-    try:
-        value = frame.at[row, column]
-    except KeyError:
-        return None
-    return None if value is None or (not isinstance(value, (str, Decimal)) and pd.isna(value)) else value
+
+def _present(value: Any) -> bool:
+    """False for a gap: None or a float NaN that pandas puts where a join found nothing."""
+    return value is not None and not (isinstance(value, float) and value != value)
 
 
 def _check_kinds(long: Any, names: Any) -> None:
@@ -229,26 +229,24 @@ def _indicator_rates(metrics: Any) -> dict[tuple[str, str], Decimal]:
 
 
 def _indicator_rows(metrics: Any, code_of: Mapping[str, str], province_id: str) -> tuple[dict[str, Any], ...]:
-    import pandas as pd
-
     position = {department_id: index for index, department_id in enumerate(code_of)}
     position[province_id] = -1  # the authority's own rows first
     ordered = metrics.assign(unit_rank=metrics["departmentId"].map(lambda d: position.get(d, len(position))))
     ordered = ordered.sort_values(["unit_rank", "order", "index"], kind="stable")
     rows = []
-    for record in ordered.to_dict("records"):
-        department_id = record["departmentId"]
+    fields = ("numerator", "denominator", "ratio", "score", "max_score", "quality_status", "quality_message")
+    for record in ordered[["departmentId", "group", "code", "name", *fields]].itertuples(index=False, name=None):
+        department_id, group, code, name, *values = record
         unit_code = AUTHORITY_ROW if department_id == province_id else code_of.get(department_id)
         if unit_code is None:
             continue
-        row = {"unit_code": unit_code, "group": record["group"], "code": record["code"], "name": record["name"]}
-        for key in ("numerator", "denominator", "ratio", "score", "max_score", "quality_status", "quality_message"):
-            value = record[key]
-            row[key] = None if value is None or (not isinstance(value, (str, Decimal)) and pd.isna(value)) else value
-        if isinstance(row["numerator"], float):
-            row["numerator"] = int(row["numerator"])
-        if isinstance(row["denominator"], float):
-            row["denominator"] = int(row["denominator"])
+        row = {"unit_code": unit_code, "group": group, "code": code, "name": name}
+        for key, value in zip(fields, values, strict=True):
+            if not _present(value):
+                value = None
+            elif key in ("numerator", "denominator") and isinstance(value, float):
+                value = int(value)  # a column with gaps turns whole numbers into floats
+            row[key] = value
         rows.append(row)
     return tuple(rows)
 

@@ -41,8 +41,18 @@ def snapshot_bytes(suffix: str, meta: Mapping[str, Any], units: Sequence[Mapping
         if indicators:
             document["indicators"] = [{k: _json(i[k]) for k in indicator_keys if i.get(k) is not None}
                                       for i in indicators]
-        return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()
+        return _json_lines(document)
     return _xlsx(meta_rows, units, unit_keys, indicators, indicator_keys, meta.get("cutoff"))
+
+
+def _json_lines(document: dict[str, Any]) -> bytes:
+    """Readable and quick: the meta, then one unit or indicator per line."""
+    parts = ["{\n \"meta\": " + json.dumps(document["meta"], ensure_ascii=False)]
+    for key in ("units", "indicators"):
+        if key in document:
+            rows = ",\n  ".join(json.dumps(row, ensure_ascii=False) for row in document[key])
+            parts.append(f' "{key}": [\n  {rows}\n ]')
+    return (",\n".join(parts) + "\n}\n").encode()
 
 
 def _json(value: Any) -> Any:
