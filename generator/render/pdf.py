@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import mimetypes
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,10 +35,16 @@ import jinja2
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
 from generator.common.resources import RENDER_ASSETS_DIR
-from generator.content import Document, Figure
+from generator.content import Annex, Block, Document, Figure, Table
 from generator.render.base import Renderer
 from generator.render.figures import place
-from generator.render.weasyprint_tuning import import_weasyprint, lean_html_class, pass_png_through
+from generator.render.weasyprint_tuning import (
+    NoPageBoxes,
+    first_marked,
+    import_weasyprint,
+    lean_html_class,
+    pass_png_through,
+)
 
 weasyprint = import_weasyprint()
 from weasyprint import CSS  # noqa: E402  (after the tuned import above)
@@ -188,7 +197,8 @@ class _Pictures:
 
 
 def document_html(document: Document, layout: Layout | None = None,
-                  pictures: dict[str, bytes] | None = None) -> str:
+                  pictures: dict[str, bytes] | None = None, *, letter: bool = True, annex_heading: bool = True,
+                  anchors: tuple[_Anchor, ...] | None = None) -> str:
     """The HTML the PDF is laid out from; every text of `document` is autoescaped.
 
     Figures are drawn for `layout` (the default Layout when None); their PNGs are put into
@@ -209,6 +219,9 @@ def document_html(document: Document, layout: Layout | None = None,
         column_percents=column_percents,
         dense_columns=(layout or Layout()).dense_table_columns,
         figure_image=images,
+        letter=letter,
+        annex_heading=annex_heading,
+        anchors=anchors,
     )
     if pictures is not None:
         pictures.update(images.by_url)
@@ -229,12 +242,27 @@ def html_to_pdf(html: str, layout: Layout, *, lean_user_agent: bool = True,
     return pdf
 
 
-def lay_out(html: str, layout: Layout, *, lean_user_agent: bool = True) -> Any:
-    """WeasyPrint's laid-out document (pages) for `html`; `write_pdf()` on it draws the file."""
+def lay_out(html: str, layout: Layout, *, lean_user_agent: bool = True, first_page: int = 0) -> Any:
+    """WeasyPrint's laid-out document (pages) for `html`; `write_pdf()` on it draws the file.
+
+    `first_page` > 0: the HTML continues an annex whose pages 1 to `first_page` are laid out
+    already; its pages are numbered from `first_page` + 1, the first one showing its number.
+    """
     html_class = _LEAN_HTML if lean_user_agent else weasyprint.HTML
+    stylesheets = [_stylesheet(layout)]
+    if first_page:
+        stylesheets.append(_continued_numbering(first_page + 1))
     return html_class(string=html, base_url=str(RENDER_ASSETS_DIR), url_fetcher=_FETCHER).render(
-        font_config=_FONT_CONFIG, stylesheets=[_stylesheet(layout)]
+        font_config=_FONT_CONFIG, stylesheets=stylesheets
     )
+
+
+def _continued_numbering(number: int) -> CSS:
+    """Page numbers from `number`, shown from the first page on (it is not a first page)."""
+    rules = "".join(f"@page :nth(1 of {name}) {{ counter-reset: page {number}; "
+                    "@top-center { content: counter(page); } }"
+                    for name in ("annex-portrait", "annex-landscape"))
+    return _parsed_css(string="@page :first { @top-center { content: counter(page); } }" + rules)
 
 
 @contextmanager
@@ -258,13 +286,186 @@ def _collector_paused() -> Iterator[None]:
         gc.collect(0)
 
 
+# ---- annexes laid out apart from the letter, a window of rows at a time ----------------------------
+#
+# Each annex numbers its own pages, so it can be laid out as a document of its own and the PDFs
+# joined: the same pages. A long annex (the dispatch lists every unit) is laid out a window of
+# rows at a time: the window's pages but the last are final (nothing after them can move them
+# back), so they are written, and the next window starts with the first table row of that last
+# page, under the table's repeated header, its pages numbered on. WeasyPrint then holds one
+# window's boxes at a time instead of every page's: memory stays flat as units grow.
+
+MARK = "data-at"  # the attribute that tells which block or row an element is (see `_Anchor`)
+SEGMENT_ROWS = 400  # table rows laid out at once (some 15 landscape pages of the ranking)
+_PARAGRAPH_ROWS = 2  # what a paragraph or figure counts for in that budget
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """Where a block of a segment comes from in its annex, marked on its element (MARK)."""
+
+    block: int
+    first_row: int = 0
+    cut: bool = False  # the table goes on after this segment's last row
+
+    @property
+    def id(self) -> str:
+        return f"b{self.block}"
+
+    def row(self, index: int) -> str:
+        return f"r{self.block}-{self.first_row + index}"
+
+
+@dataclass(frozen=True)
+class _Segment:
+    annex: Annex  # the blocks of this window (a cut table with some of its rows)
+    anchors: tuple[_Anchor, ...]
+    heading: bool  # starts the annex: heading, title and subtitle first
+    last: bool  # reaches the annex's end
+
+
+def _segment(annex: Annex, block: int, row: int, budget: int) -> _Segment:
+    """The blocks from row `row` of block `block` on, until about `budget` rows."""
+    blocks: list[Block] = []
+    anchors: list[_Anchor] = []
+    used = 0
+    index, start = block, row
+    while index < len(annex.blocks) and used < budget:
+        item = annex.blocks[index]
+        if isinstance(item, Table):
+            count = max(1, min(len(item.rows) - start, budget - used))
+            cut = start + count < len(item.rows)
+            blocks.append(replace(item, rows=item.rows[start:start + count],
+                                  caption=item.caption if start == 0 else None))
+            anchors.append(_Anchor(index, start, cut))
+            used += count
+            if cut:
+                return _Segment(replace(annex, blocks=tuple(blocks)), tuple(anchors), block == 0 and row == 0, False)
+        else:
+            blocks.append(item)
+            anchors.append(_Anchor(index))
+            used += _PARAGRAPH_ROWS
+        index, start = index + 1, 0
+    last = index >= len(annex.blocks)
+    return _Segment(replace(annex, blocks=tuple(blocks)), tuple(anchors), block == 0 and row == 0, last)
+
+
+def _written(laid_out: Any, pages: int | None) -> bytes:
+    """The PDF of the first `pages` pages (all when None)."""
+    pdf: bytes = laid_out.copy(laid_out.pages if pages is None else laid_out.pages[:pages]).write_pdf()
+    return pdf
+
+
+def _continuations(annex: Annex) -> dict[str, tuple[int, int]]:
+    """Row ids where a later window may start: rows past a table's first, not under a rowspan."""
+    starts: dict[str, tuple[int, int]] = {}
+    for index, item in enumerate(annex.blocks):
+        if not isinstance(item, Table):
+            continue
+        covered_until = 0
+        for number, row in enumerate(item.rows):
+            if number > 0 and number >= covered_until:
+                starts[f"r{index}-{number}"] = (index, number)
+            covered_until = max([covered_until, *(number + c.rowspan for c in row)])
+    return starts
+
+
+def _cut(pages: list[Any], starts: dict[str, tuple[int, int]]) -> tuple[int, tuple[int, int]] | None:
+    """The last page (not the first) that begins with a continuing table row, and that row.
+
+    A page begins with what its first marked element is: a row (`rB-R`) or another block (`bB`), a
+    paragraph continued from the page before included. Raises NoPageBoxes (see weasyprint_tuning).
+    """
+    for number in range(len(pages) - 1, 0, -1):
+        first = first_marked(pages[number], MARK)
+        if first is not None and first in starts:
+            return number, starts[first]
+    return None
+
+
 class PdfRenderer(Renderer):
-    """NĐ 30/2020 PDF: A4, two-column header, body, "Nơi nhận" and signer, annexes on their own pages."""
+    """NĐ 30/2020 PDF: A4, two-column header, body, "Nơi nhận" and signer, annexes on their own pages.
+
+    The letter and each annex are laid out apart and their PDFs joined (see SEGMENT_ROWS).
+    """
 
     name = "pdf"
     suffix = "pdf"
 
+    def __init__(self, layout: Layout, segment_rows: int = SEGMENT_ROWS) -> None:
+        super().__init__(layout)
+        self.segment_rows = segment_rows
+
     def render(self, document: Document) -> bytes:
+        if not document.annexes:
+            return self._pdf(document_html, document)
+        parts = [self._pdf(document_html, replace(document, annexes=()))]
+        for annex in document.annexes:
+            parts.extend(self._annex(document, annex))
+        return join_pdfs(parts)
+
+    def _pdf(self, make_html: Any, document: Document, **options: Any) -> bytes:
         pictures: dict[str, bytes] = {}
-        html = document_html(document, self.layout, pictures)
+        html = make_html(document, self.layout, pictures, **options)
         return html_to_pdf(html, self.layout, pictures=pictures)
+
+    def _annex(self, document: Document, annex: Annex) -> Iterator[bytes]:
+        """The annex's PDFs, a window of rows at a time (whole where pages cannot be read)."""
+        starts = _continuations(annex)
+        block, row, numbered, budget = 0, 0, 0, self.segment_rows
+        while True:
+            segment = _segment(annex, block, row, budget)
+            pictures: dict[str, bytes] = {}
+            html = document_html(replace(document, annexes=(segment.annex,)), self.layout, pictures, letter=False,
+                                 annex_heading=segment.heading, anchors=segment.anchors)
+            try:
+                with _collector_paused(), _FETCHER.serving(pictures):
+                    laid_out = lay_out(html, self.layout, first_page=numbered)
+                    found = None
+                    if not segment.last:
+                        try:
+                            found = _cut(laid_out.pages, starts)
+                        except NoPageBoxes:  # where pages begin is hidden: lay the rest out at once
+                            found, budget = None, sys.maxsize
+                        if found is None:  # (or no page of this window begins a clean continuation)
+                            del laid_out
+                            budget = min(budget * 2, sys.maxsize)
+                            continue
+                    pdf: bytes = _written(laid_out, None if found is None else found[0])
+                    del laid_out
+            except FatalURLFetchingError as error:
+                raise RenderError(
+                    f"Không kết xuất được PDF: văn bản đòi tải tài nguyên không được phép ({error}).") from error
+            yield pdf
+            if found is None:
+                return
+            numbered += found[0]
+            (block, row), budget = found[1], self.segment_rows
+
+
+def join_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of the parts' pages in order, with the first part's metadata (title, producer) and
+    catalog entries (language), and every part's bookmarks."""
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfReader, PdfWriter
+
+    with _collector_paused():  # pypdf's objects point back at their readers and writers
+        writer = PdfWriter()
+        first = PdfReader(io.BytesIO(parts[0]))
+        for part in parts:
+            writer.append(PdfReader(io.BytesIO(part)))
+        if first.metadata:
+            writer.add_metadata({key: str(value) for key, value in first.metadata.items()})
+        catalog = first.root_object
+        for key, value in catalog.items():
+            if key not in _STRUCTURAL_CATALOG_KEYS:
+                writer.root_object[key] = value.clone(writer)
+        output = io.BytesIO()
+        writer.write(output)
+        del writer, first, catalog
+    return output.getvalue()
+
+
+# The joined file's own page tree, bookmarks and names; every other catalog entry (/Lang) is copied.
+_STRUCTURAL_CATALOG_KEYS = frozenset({"/Type", "/Pages", "/Outlines", "/Names", "/Dests", "/PageLabels"})

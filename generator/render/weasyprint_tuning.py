@@ -1,4 +1,4 @@
-"""The four places congvan reaches past WeasyPrint's public API, for speed, each with a fallback.
+"""The five places congvan reaches past WeasyPrint's public API, for speed, each with a fallback.
 
 1. Importing WeasyPrint without ctypes' subprocess library search (-170 ms on every cold start).
    WeasyPrint tries names such as "libgobject-2.0-0" before "libgobject-2.0.so.0"; cffi hands
@@ -23,6 +23,12 @@
    module on first use (an attribute read, or a call of a function WeasyPrint binds by name), then
    forwards to it; the stand-ins leave `sys.modules` as soon as WeasyPrint has imported, so any other
    importer gets the real modules.
+5. Where a laid-out page begins, read from its boxes (`Page._page_box`): the first element on the
+   page that carries a given attribute (the PDF renderer marks table rows `data-at`, to lay a long
+   annex out a window of rows at a time). Element ids would tell the same through the public
+   `Page.anchors`, but WeasyPrint then lays every id out as a link target: a third slower. Without
+   the hook, `first_marked` raises `NoPageBoxes` and the renderer lays each annex out whole (the
+   same pages, more memory).
 """
 
 from __future__ import annotations
@@ -176,3 +182,20 @@ def pass_png_through(raster_image_class: type[Any]) -> bool:
     _get_png_data.congvan_passthrough = True  # type: ignore[attr-defined]
     setattr(raster_image_class, PNG_HOOK, staticmethod(_get_png_data))
     return True
+
+
+class NoPageBoxes(RuntimeError):
+    """This WeasyPrint's pages do not show their boxes (`Page._page_box`)."""
+
+
+def first_marked(page: Any, attribute: str) -> str | None:
+    """The `attribute` of the first element laid out on `page` (document order) that has one."""
+    page_box = getattr(page, "_page_box", None)
+    if page_box is None or not callable(getattr(page_box, "descendants", None)):
+        raise NoPageBoxes
+    for box in page_box.descendants():
+        element = getattr(box, "element", None)
+        value = element.get(attribute) if element is not None and hasattr(element, "get") else None
+        if value:
+            return str(value)
+    return None
