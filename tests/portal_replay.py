@@ -69,6 +69,9 @@ JSON_TYPE = "application/json; charset=utf-8"
 PAGING_KEYS = ("currentPage", "pageSize")
 # Endpoints that take a date range (fromDate/toDate) instead of timeType/year/month|quarter.
 DATE_RANGE_ENDPOINTS = frozenset({"handling-satisfaction"})
+# The national ranking (no recording exists; a test may serve one it builds): all provinces, so no
+# rootDepartmentId, and a `departmentType` filter as the recording project observed.
+NATIONAL_ENDPOINTS = frozenset({"service-results"})
 PERIOD_KEYS = ("timeType", "year", "month", "quarter", "fromDate", "toDate")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -231,16 +234,19 @@ def _check_payload(sample: _Sample, payload: Any, province_id: str | None) -> st
         if key in payload and not (_is_int(payload[key]) and payload[key] >= 1):
             return f"{key} must be a positive integer"
     root = payload.get("rootDepartmentId")
-    if not (isinstance(root, str) and root):
+    national = sample.endpoint in NATIONAL_ENDPOINTS
+    if national and root is not None:
+        return f"{sample.endpoint} ranks every province: it takes no rootDepartmentId"
+    if not national and not (isinstance(root, str) and root):
         return "rootDepartmentId is required"
-    if province_id is not None and root != province_id:
+    if not national and province_id is not None and root != province_id:
         return f"no recording for rootDepartmentId {root!r}"
     problem = _check_period(sample.endpoint, payload)
     if problem:
         return problem
     got = {key: value for key, value in payload.items() if key not in PAGING_KEYS}
     if sample.recorded_payload is None:
-        allowed = {"rootDepartmentId", *PERIOD_KEYS}
+        allowed = {"departmentType", *PERIOD_KEYS} if national else {"rootDepartmentId", *PERIOD_KEYS}
         unexpected = sorted(set(got) - allowed)
         return f"unexpected keys: {', '.join(unexpected)}" if unexpected else None
     expected = {key: value for key, value in sample.recorded_payload.items() if key not in PAGING_KEYS}

@@ -211,3 +211,28 @@ def test_capture_record_is_json_a_reader_can_check(tmp_path: Path) -> None:
         assert entry["sha256"] == hashlib.sha256(raw).hexdigest() and entry["bytes"] == len(raw)
         assert entry["url"].endswith("/api/v1/reporting/evaluation/" + entry["endpoint"])
     shutil.rmtree(out)
+
+
+def test_the_national_ranking_is_saved_when_the_portal_answers_it(tmp_path: Path) -> None:
+    """A replay that also serves service-results (built here: no recording exists): it is asked without
+    a province, saved with the capture, and the import turns it into the province's rank."""
+    samples = tmp_path / "samples"
+    shutil.copytree(MONTH, samples)
+    provinces = json.loads((Path(__file__).resolve().parents[1] / "generator" / "portal" / "provinces.json")
+                           .read_text(encoding="utf-8"))["provinces"]
+    evaluation = [{"departmentId": p["departmentId"], "departmentName": p["departmentName"],
+                   "rootDepartmentId": p["rootDepartmentId"], "totalScore": 80 - i / 2} for i, p in enumerate(provinces)]
+    body = {"code": "OK", "message": "OK", "data": {"overview": {"departmentName": "Cả nước"}, "evaluation": evaluation,
+                                                     "pagination": {"total": 34, "currentPage": 1, "pageSize": 100,
+                                                                    "totalPages": 1}}}
+    (samples / "service-results.json").write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "raw"
+    with ReplayServer(samples, manifest=MONTH.parent / "manifest.m0.json") as portal:
+        result = fetch_portal(PROVINCE, AUGUST, out, settings(portal))
+        ranking = [r.payload for r in portal.requests if r.endpoint == "service-results"]
+    assert ranking == [{"timeType": "month", "year": 2026, "month": 8, "departmentType": "ADMINISTRATIVE_UNIT"}]
+    assert result.warnings == () and result.record.ranking is not None
+    assert (out / "service-results.json").read_bytes() == (samples / "service-results.json").read_bytes()
+    meta = import_portal(ImportRequest(out, tmp_path / "s.json")).snapshot.meta
+    position = next(i for i, p in enumerate(provinces) if p["departmentCode"] == "H44")
+    assert (meta.rank, meta.ranked_count) == (position + 1, 34)

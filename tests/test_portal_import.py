@@ -111,24 +111,35 @@ def test_every_figure_of_the_snapshot_is_the_portals(august: Path) -> None:
         assert indicator.quality_status == metric.get("dataQualityStatus")
 
 
-def test_dispatch_from_the_import_states_the_portals_figures(august: Path) -> None:
-    """The generated dispatch: the province's total, and every unit's groups and total in the annex."""
-    expected = raw_expectations(MONTH)
-    prepared = prepare(august)
-    assert prepared.profile.id == "phu-tho"
-    document = dispatch_document(prepared, find_template(DISPATCH_TEMPLATE), None, None)
-    text = document_text(document)
-    assert "Tổng số điểm Tỉnh đạt được tháng 8/2026: 59,92/100 điểm" in text
+def annex_rows(document: Any) -> dict[str, list[str]]:
+    """Each unit's six group scores and total as the dispatch's annex prints them, by the unit's name."""
     rows = {}
     for block in document.annexes[0].blocks:
         if isinstance(block, Table) and block.header[0][1].text == "Đơn vị" and len(block.header[0]) == 10:
             for row in block.rows:
                 rows[row[1].text] = [cell.text for cell in row[2:9]]
-    assert len(rows) == 163
-    for department in expected["units"].values():
+    return rows
+
+
+def assert_annex_matches_raw(document: Any, folder: Path) -> None:
+    """Every department's figures in the annex are the raw responses', formatted, under its official name."""
+    rows = annex_rows(document)
+    expected = raw_expectations(folder)["units"]
+    assert len(rows) == len(expected) == 163
+    for department in expected.values():
         scores = [department[g.code] for g in GROUPS]
         shown = [formatting.score(s) for s in scores] + [formatting.score(sum(scores, Decimal(0)))]
         assert rows[_official(department)] == shown, department["name"]
+
+
+def test_dispatch_from_the_import_states_the_portals_figures(august: Path) -> None:
+    """The generated dispatch: the province's total, and every unit's groups and total in the annex."""
+    prepared = prepare(august)
+    assert prepared.profile.id == "phu-tho"
+    document = dispatch_document(prepared, find_template(DISPATCH_TEMPLATE), None, None)
+    text = document_text(document)
+    assert "Tổng số điểm Tỉnh đạt được tháng 8/2026: 59,92/100 điểm" in text
+    assert_annex_matches_raw(document, MONTH)
     assert "XÃ, PHƯỜNG" in text and "thị trấn" not in text.lower()
     assert " - Tỉnh Phú Thọ" not in text and "UBND Phường" not in text
 
@@ -156,11 +167,13 @@ def test_quarter_and_year_from_their_own_responses(tmp_path: Path, period: Perio
     by_code = {u.code: u for u in snapshot.units}
     for department in expected["units"].values():
         assert by_code[department["code"]].groups == tuple(department[g.code] for g in GROUPS)
-    prepared = prepare(out)
-    text = document_text(dispatch_document(prepared, find_template(DISPATCH_TEMPLATE), None, None))
+    document = dispatch_document(prepare(out), find_template(DISPATCH_TEMPLATE), None, None)
+    text = document_text(document)
     total = formatting.score(snapshot.meta.score)
     assert f"Tổng số điểm Tỉnh đạt được {phrase}: {total}/100 điểm" in text
     assert f"DOANH NGHIỆP {phrase.upper()} CỦA" in text
+    assert_annex_matches_raw(document, folder)
+    assert "XÃ, PHƯỜNG" in text and "thị trấn" not in text.lower()
 
 
 def test_a_quarter_is_compared_with_the_previous_quarter(tmp_path: Path) -> None:
