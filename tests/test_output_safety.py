@@ -274,15 +274,16 @@ def _start_batch(snapshot: Path, out: Path, profile: Path, extra: tuple[str, ...
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, start_new_session=True)
 
 
-def _descendants_after(main: subprocess.Popen[bytes], seconds: float) -> list[psutil.Process]:
-    """Once the batch's workers run, wait `seconds` more, then list every process the batch started
-    (workers, resource tracker)."""
+def _descendants_after(main: subprocess.Popen[bytes], out: Path, documents_made: int) -> list[psutil.Process]:
+    """Once the batch's workers run and `documents_made` documents exist under `out`, list every process
+    the batch started (workers, resource tracker). The moment is chosen by progress, not by a clock, so a
+    quicker machine does not let the batch finish before it is killed."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and main.poll() is None:
-        if len(psutil.Process(main.pid).children(recursive=True)) >= 4:  # tracker, workers' server, 2 workers
+        workers_up = len(psutil.Process(main.pid).children(recursive=True)) >= 4  # tracker, server, 2 workers
+        if workers_up and sum(1 for _ in out.rglob("*.docx")) >= documents_made:
             break
-        time.sleep(0.05)
-    time.sleep(seconds)
+        time.sleep(0.01)
     try:
         return psutil.Process(main.pid).children(recursive=True)
     except psutil.NoSuchProcess:
@@ -309,7 +310,7 @@ def test_killing_the_batch_leaves_no_process_and_a_rerun_completes(tmp_path: Pat
     snapshot = _many_units(tmp_path, 24)
     out = tmp_path / "out"
     main_process = _start_batch(snapshot, out, profile)
-    children = _descendants_after(main_process, random.Random(seed).uniform(0.0, 3.0))
+    children = _descendants_after(main_process, out, random.Random(seed).randint(0, 12))
     assert children, "the batch was killed while its workers ran"
     main_process.send_signal(how)
     main_process.wait(timeout=60)
