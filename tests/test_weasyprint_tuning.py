@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes.util
 import sys
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -32,9 +33,23 @@ def test_lean_html_class_is_plain_html_when_the_hook_is_gone() -> None:
     assert lean_html_class(HTML, lambda: "lean") is HTML
 
 
-def test_import_falls_back_to_the_searching_import_and_restores_find_library(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def weasyprint_modules_kept() -> Iterator[None]:
+    """The fallback drops every weasyprint module from sys.modules; put the real ones back afterwards,
+    or later renderings in this process would meet a second copy of WeasyPrint's classes."""
+    import generator.render.pdf  # noqa: F401  (the real WeasyPrint is loaded, as in any run that renders)
+
+    kept = {name: module for name, module in sys.modules.items() if name.split(".")[0] == "weasyprint"}
+    yield
+    for name in [n for n in sys.modules if n.split(".")[0] == "weasyprint"]:
+        del sys.modules[name]
+    sys.modules.update(kept)
+
+
+@pytest.mark.usefixtures("weasyprint_modules_kept")
+def test_import_falls_back_to_the_searching_import_and_restores_find_library() -> None:
     """A library only the search finds: the first import fails, the second (with the search) succeeds."""
-    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    sys.modules.pop("weasyprint")
     original = ctypes.util.find_library
     seen: list[bool] = []
 
@@ -55,3 +70,13 @@ def test_real_weasyprint_renders_after_the_tuned_import() -> None:
     weasyprint = import_weasyprint()
     assert weasyprint.HTML(string="<p>x</p>").write_pdf().startswith(b"%PDF")
     assert ctypes.util.find_library.__module__ == "ctypes.util"
+
+
+def test_the_real_weasyprint_modules_are_back_after_the_fallback_test() -> None:
+    """Runs after the fallback test: WeasyPrint's modules are the ones the renderer bound, so a later
+    import of any of them meets the same classes (a second copy breaks WeasyPrint's own type checks)."""
+    from generator.render import pdf
+
+    fonts = sys.modules.get(pdf.FontConfiguration.__module__)
+    assert fonts is not None and fonts.FontConfiguration is pdf.FontConfiguration
+    assert sys.modules["weasyprint"] is pdf.weasyprint
