@@ -58,6 +58,16 @@ class FetchResult:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Reply:
+    """An accepted answer: its bytes and what the capture record says about it."""
+
+    raw: bytes
+    status: int
+    content_type: str | None
+    at: datetime
+
+
 class _Transient(Exception):
     """Worth another try: a 5xx, a timeout, a dropped connection, a cut-off body, code not OK."""
 
@@ -119,7 +129,7 @@ class _Run:
         page, pages = 1, 1
         while page <= pages:
             body = payload(endpoint, province.id, period, page)
-            raw = self._kept(endpoint.name, page, body) or self._get(endpoint.name, page, body)
+            raw = self._kept(endpoint.name, page, body) or self._get(endpoint.name, page, body).raw
             if endpoint.scorecard:
                 data = self._shape(endpoint.name, page, raw, ScorecardData)
                 pages = data.pagination.totalPages
@@ -135,7 +145,8 @@ class _Run:
         raw = self._kept(RANKING_ENDPOINT, 1, body)
         if raw is None:
             try:
-                raw = self._request(RANKING_ENDPOINT, body, attempts=min(2, self.settings.attempts))
+                reply = self._request(RANKING_ENDPOINT, body, attempts=min(2, self.settings.attempts))
+                raw = reply.raw
                 document, problems = parse_bytes(RANKING_FILE, raw)
                 data, problems = (None, problems) if problems else parse_envelope(RANKING_FILE, document, RankingData)
                 if data is None:
@@ -148,7 +159,7 @@ class _Run:
                 self.save_record()
                 self.progress(note)
                 return (note,)
-            self._save(RANKING_ENDPOINT, 1, RANKING_FILE, body, raw, ranking=True)
+            self._save(RANKING_ENDPOINT, 1, RANKING_FILE, body, reply, ranking=True)
         self.progress(f"{RANKING_ENDPOINT}: bảng xếp hạng toàn quốc ({len(raw):,} byte)".replace(",", "."))
         return ()
 
@@ -167,17 +178,19 @@ class _Run:
         self.reused += 1
         return raw
 
-    def _get(self, endpoint: str, page: int, body: dict[str, Any]) -> bytes:
-        raw = self._request(endpoint, body, attempts=self.settings.attempts)
-        self._save(endpoint, page, page_file(endpoint, page), body, raw)
-        return raw
+    def _get(self, endpoint: str, page: int, body: dict[str, Any]) -> _Reply:
+        reply = self._request(endpoint, body, attempts=self.settings.attempts)
+        self._save(endpoint, page, page_file(endpoint, page), body, reply)
+        return reply
 
-    def _save(self, endpoint: str, page: int, name: str, body: dict[str, Any], raw: bytes, *,
+    def _save(self, endpoint: str, page: int, name: str, body: dict[str, Any], reply: _Reply, *,
               ranking: bool = False) -> None:
-        write_atomic(self.out / name, raw)
+        """The raw bytes, unchanged and atomically, then the capture record that vouches for them."""
+        write_atomic(self.out / name, reply.raw)
         captured = CapturedFile(endpoint=endpoint, page=page, file=name, url=self.settings.portal + API_PATH + endpoint,
-                                payload=body, status=self._status, content_type=self._content_type,
-                                captured_at=self._at, sha256=hashlib.sha256(raw).hexdigest(), bytes=len(raw))
+                                payload=body, status=reply.status, content_type=reply.content_type,
+                                captured_at=reply.at, sha256=hashlib.sha256(reply.raw).hexdigest(),
+                                bytes=len(reply.raw))
         if ranking:
             self.record = self.record.model_copy(update={"ranking": captured, "ranking_note": None})
         else:
@@ -193,7 +206,7 @@ class _Run:
             raise PortalError(f"Phản hồi {endpoint} của Cổng không đúng cấu trúc", tuple(problems))
         return data
 
-    def _request(self, endpoint: str, body: dict[str, Any], *, attempts: int) -> bytes:
+    def _request(self, endpoint: str, body: dict[str, Any], *, attempts: int) -> _Reply:
         wait = self.settings.backoff
         for attempt in range(1, attempts + 1):
             self._polite()
@@ -217,7 +230,7 @@ class _Run:
                 self.sleep(gap)
         self._last = time.monotonic()
 
-    def _once(self, endpoint: str, body: dict[str, Any]) -> bytes:
+    def _once(self, endpoint: str, body: dict[str, Any]) -> _Reply:
         import httpx
 
         try:
@@ -242,13 +255,8 @@ class _Run:
         if not isinstance(document, dict) or document.get("code") != "OK":
             code = document.get("code") if isinstance(document, dict) else None
             raise _Transient(f"Cổng báo lỗi code = {code!r}{_said(raw)}")
-        self._status, self._content_type, self._at = status, reply.headers.get("Content-Type"), self.clock()
         self.requested += 1
-        return raw
-
-    _status: int = 0
-    _content_type: str | None = None
-    _at: datetime = datetime.min.replace(tzinfo=UTC)
+        return _Reply(raw, status, reply.headers.get("Content-Type"), self.clock())
 
 
 def _said(raw: bytes) -> str:

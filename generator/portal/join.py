@@ -102,7 +102,7 @@ def join(responses: Responses, rules: PortalRules, name_overrides: Mapping[str, 
     return Joined(
         authority_name=province.departmentName,
         authority_code=_authority_code(responses),
-        group_scores=tuple(_root_score(responses.answers[e.name].root, e) for e in ENDPOINTS),
+        group_scores=tuple(responses.answers[e.name].root.totalScore for e in ENDPOINTS),
         rank=rank,
         ranked_count=ranked_count,
         units=tuple(units),
@@ -130,10 +130,6 @@ def _type_of(record: ScoreRecord | TreeNode) -> str | None:
 def _child_score(record: ScoreRecord | TreeNode, endpoint: Endpoint) -> Decimal | None:
     value = getattr(record, endpoint.score_key)
     return value if isinstance(value, Decimal) else None
-
-
-def _root_score(record: ScoreRecord | TreeNode, endpoint: Endpoint) -> Decimal | None:
-    return record.totalScore
 
 
 def _as_dict(frame: Any) -> dict[str, dict[str, Any]]:
