@@ -301,13 +301,23 @@ def test_paragraphs_and_whitespace_are_normalised(tmp_path):
     assert directive.paragraphs == ("Một Sở X", "Hai ba")
 
 
-def test_sandbox_blocks_unsafe_attribute_at_render(tmp_path):
-    """`attr('__class__')` slips past the load check but the sandbox stops it as a TemplateError."""
+def test_attr_filter_is_refused_at_load(tmp_path):
+    """`attr('__class__')` used to slip past the load check to the sandbox: the filter no longer exists,
+    so loading refuses it with the rule's line (issue 14: check refuses what render refuses)."""
     path = rule_file(tmp_path, rule("low", "{figure: total, op: '<', value: 65}", "{{ units|attr('__class__') }}"))
-    with pytest.raises(TemplateError) as caught:
-        evaluate(load_rules(path), analysis_of([unit_analysis(total=50)]))
+    with pytest.raises(ConfigError) as caught:
+        load_rules(path)
     (problem,) = caught.value.problems
-    assert problem.row == 6 and "low" in problem.message and "không được phép" in problem.message
+    assert problem.row == 6 and "low" in problem.message and "không có bộ lọc “attr”" in problem.message
+
+
+def test_a_method_call_is_refused_at_load(tmp_path):
+    """`.append()` (refused by the sandbox at render) is refused when the rule file loads."""
+    path = rule_file(tmp_path, rule("low", "{figure: total, op: '<', value: 65}", "{{ units.append(1) }}"))
+    with pytest.raises(ConfigError) as caught:
+        load_rules(path)
+    (problem,) = caught.value.problems
+    assert problem.row == 6 and "không gọi phương thức “append” trong mẫu văn bản" in problem.message
 
 
 def test_render_failure_is_template_error_with_line(tmp_path):

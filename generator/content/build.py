@@ -15,7 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from generator.common import formatting
 from generator.common.errors import Problem, TemplateError
-from generator.common.jinja_env import build_environment
+from generator.common.jinja_env import BudgetExceeded, build_environment, render_budgeted
 from generator.common.resources import TEMPLATES_DIR
 from generator.config import Profile
 from generator.content.context import IssueInfo, as_variables
@@ -99,7 +99,7 @@ def render_template_text(name: str, variables: dict[str, Any], root: Path = TEMP
     """Render one template; Jinja problems become TemplateError naming the variable, file and line."""
     env = _environment(root.resolve())
     try:
-        return env.get_template(name).render(variables)
+        return render_budgeted(env.get_template(name), variables)
     except TemplateSyntaxError as exc:
         raise TemplateError("Mẫu văn bản sai cú pháp",
                             (Problem(exc.filename or name, _syntax_message(exc.message), row=exc.lineno),)) from None
@@ -111,8 +111,19 @@ def render_template_text(name: str, variables: dict[str, Any], root: Path = TEMP
     except SecurityError as exc:
         raise TemplateError("Mẫu văn bản bị chặn vì truy cập không an toàn (thuộc tính nội bộ của Python)",
                             (_located(exc, root / name, _security_message(str(exc))),)) from None
+    except BudgetExceeded as exc:
+        raise TemplateError("Mẫu văn bản vượt giới hạn khi dựng văn bản",
+                            (_located(exc, root / name, exc.reason),)) from None
     except JinjaTemplateError as exc:
         raise TemplateError("Không dựng được văn bản từ mẫu", (_located(exc, root / name, str(exc)),)) from None
+    except RecursionError as exc:
+        raise TemplateError("Mẫu văn bản gọi lồng nhau quá sâu",
+                            (_located(exc, root / name, "cụm từ (macro) gọi lại chính nó không dừng"),)) from None
+    except (ArithmeticError, TypeError, ValueError, LookupError) as exc:
+        # The template's own arithmetic or data access went wrong (1/0, int("x"), x[99]): its author's to fix.
+        raise TemplateError("Không dựng được văn bản từ mẫu",
+                            (_located(exc, root / name, f"lỗi khi tính trong mẫu: {type(exc).__name__}: {exc}"),)) \
+            from None
 
 
 _UNKNOWN_FILTER = re.compile(r"^No (filter|test) named '([^']+)'")

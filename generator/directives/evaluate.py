@@ -11,6 +11,7 @@ from jinja2.exceptions import SecurityError, UndefinedError
 
 from generator.analysis import Analysis, Target, TargetCheck, UnitAnalysis
 from generator.common.errors import ConfigError, Problem, TemplateError
+from generator.common.jinja_env import BudgetExceeded, budget_scope
 from generator.directives.conditions import EvaluationContext
 from generator.directives.loader import Rule, RuleSet
 from generator.directives.parsing import suggestion
@@ -92,17 +93,21 @@ def evaluate(rules: RuleSet, analysis: Analysis) -> tuple[Directive, ...]:
     directives: list[Directive] = []
     position = {u.code: index for index, u in enumerate(analysis.units)}
     targets_by_id = MappingProxyType({t.id: t for t in analysis.targets})
-    for rule in rules.rules:
-        loop: tuple[Target | None, ...] = analysis.targets if rule.for_each == "target" else (None,)
-        for target in loop:
-            context = EvaluationContext(analysis, target)
-            matched = [u for u in analysis.units if rule.applies(u.kind) and rule.when.holds(u, context)]
-            if not matched:
-                continue
-            units = tuple(sorted(matched, key=lambda u: _unit_order(u, position)))
-            directive = _directive(rule, units, analysis, targets_by_id, target, str(rules.path), problems)
-            if directive is not None:
-                directives.append(directive)
+    try:
+        with budget_scope():  # one time budget for every text of the evaluation, not a timer per snippet
+            for rule in rules.rules:
+                loop: tuple[Target | None, ...] = analysis.targets if rule.for_each == "target" else (None,)
+                for target in loop:
+                    context = EvaluationContext(analysis, target)
+                    matched = [u for u in analysis.units if rule.applies(u.kind) and rule.when.holds(u, context)]
+                    if not matched:
+                        continue
+                    units = tuple(sorted(matched, key=lambda u: _unit_order(u, position)))
+                    directive = _directive(rule, units, analysis, targets_by_id, target, str(rules.path), problems)
+                    if directive is not None:
+                        directives.append(directive)
+    except BudgetExceeded as exceeded:  # the time ran out between two snippets
+        problems.append(Problem(str(rules.path), exceeded.reason))
     if problems:
         # A text that fails for the dispatch usually fails again for each unit's notice: say it once.
         raise TemplateError(f"Không soạn được nội dung chỉ đạo từ {rules.path}", tuple(dict.fromkeys(problems)))
@@ -182,6 +187,8 @@ def _render(
 def _reason(exc: Exception) -> str:
     """A Vietnamese explanation of a render failure, keeping Jinja's own detail in brackets."""
     detail = str(exc) or type(exc).__name__
+    if isinstance(exc, BudgetExceeded):
+        return exc.reason
     if isinstance(exc, SecurityError):
         return f"truy cập không được phép trong mẫu ({detail})"
     if isinstance(exc, UndefinedError):

@@ -15,7 +15,7 @@ from jinja2 import Template, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import TemplateRuntimeError
 
 from generator.common.errors import Problem
-from generator.common.jinja_env import text_environment
+from generator.common.jinja_env import forbidden_forms, render_budgeted, text_environment
 
 # Errors a rendered snippet can raise because of its own wording or the data it meets.
 # TemplateRuntimeError covers the sandbox's SecurityError and StrictUndefined's UndefinedError;
@@ -37,7 +37,7 @@ class RuleText:
 
     def render(self, context: Mapping[str, object]) -> str:
         """The wording for `context`, whitespace-normalised; RENDER_ERRORS propagate to the caller."""
-        return normalise(self.template.render(dict(context)))
+        return normalise(render_budgeted(self.template, dict(context)))
 
 
 def normalise(text: str) -> str:
@@ -68,12 +68,13 @@ def compile_text(
     env = text_environment()
     try:
         tree = env.parse(source)
+        undeclared = meta.find_undeclared_variables(tree)  # compiles: an unknown filter fails here
     except TemplateSyntaxError as exc:
-        message = f"{where}: lỗi cú pháp Jinja trong “{key}” (dòng {exc.lineno} của đoạn): {exc.message}"
+        message = f"{where}: lỗi cú pháp Jinja trong “{key}” (dòng {exc.lineno} của đoạn): {_syntax(exc.message)}"
         return None, [Problem(file, message, row=line)]
     problems: list[Problem] = []
     names = allowed | frozenset(env.globals)
-    for unknown in sorted(meta.find_undeclared_variables(tree) - names):
+    for unknown in sorted(undeclared - names):
         problems.append(
             Problem(
                 file,
@@ -91,6 +92,8 @@ def compile_text(
                     row=line,
                 )
             )
+    for snippet_line, message in forbidden_forms(tree):
+        problems.append(Problem(file, f"{where}: “{key}” {message} (dòng {snippet_line} của đoạn)", row=line))
     for forbidden in tree.find_all(_FORBIDDEN_NODES):
         problems.append(
             Problem(
@@ -102,6 +105,17 @@ def compile_text(
     if problems:
         return None, problems
     return RuleText(key, source, line, env.from_string(tree)), []
+
+
+_UNKNOWN_FILTER = re.compile(r"^No (filter|test) named '([^']+)'")
+
+
+def _syntax(message: str | None) -> str:
+    unknown = _UNKNOWN_FILTER.match(message or "")
+    if unknown:
+        what = "bộ lọc" if unknown.group(1) == "filter" else "phép thử"
+        return f"không có {what} “{unknown.group(2)}” (xem docs/template-variables.md)"
+    return message or "lỗi cú pháp"
 
 
 def _accessed(node: nodes.Node) -> object:

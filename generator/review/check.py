@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from generator.common.errors import ConfigError, Problem, TemplateError
+from generator.common.jinja_env import forbidden_forms
 from generator.content import TemplateInfo
 from generator.directives import load_rules
 from generator.review.catalogue import context_root
@@ -65,6 +66,8 @@ def check_template(info: TemplateInfo) -> CheckResult:
                 message += " — tệp cụm từ dùng chung không thấy biến của mẫu; hãy truyền vào qua tham số của cụm từ"
             problems.append(Problem(shown, message, row=line))
 
+        for line, message in forbidden_forms(parsed.tree):  # what the sandbox refuses at render
+            report(line, message)
         walker = Walker(Resolver(report), partial(macro_names, info.root))
         # Imported files see no context (`{% import %}` without `with context`): only their parameters.
         walker.walk(parsed.tree, root_scope(context if path == info.main_file else None))

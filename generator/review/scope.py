@@ -15,6 +15,7 @@ from typing import Literal
 
 from jinja2 import nodes
 
+from generator.common.jinja_env import GLOBALS
 from generator.review.catalogue import ANY, Member, TypeRef, members_of, short_meaning, type_text
 from generator.review.meanings import LOOP_MEANINGS
 
@@ -22,7 +23,7 @@ Origin = Literal["context", "loop", "loopvar", "set", "param", "import", "macro"
 Report = Callable[[int, str], None]
 MacroCall = Callable[[str, tuple["Resolved", ...]], None]
 
-JINJA_GLOBALS = ("range", "dict", "lipsum", "cycler", "joiner", "namespace")
+JINJA_GLOBALS = GLOBALS  # the sandbox's globals (no lipsum)
 _BOOL, _STR, _INT = TypeRef("scalar", bool), TypeRef("scalar", str), TypeRef("scalar", int)
 # Filters that keep a sequence a sequence of the same items, and what the others return.
 _SAME_SEQUENCE = {"selectattr", "rejectattr", "list", "sort", "unique", "reverse", "select", "reject"}
