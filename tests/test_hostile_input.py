@@ -619,3 +619,77 @@ def test_indicators_json_duplicate_key(tmp_path: Path) -> None:
         f'{path}:indicators[1]:max_score: khóa "max_score" lặp lại trong cùng một đối tượng (chỉ một giá trị được '
         "đọc, giá trị kia sẽ bị bỏ qua mà không ai biết); hãy giữ lại một"
     ]
+
+
+# --- the portal's responses (congvan import / fetch): the same JSON limits ------------------------------
+
+
+def _portal_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from portal_support import MONTH
+
+    folder = tmp_path / "raw"
+    shutil.copytree(MONTH, folder)
+    return folder
+
+
+def _import_refused(folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    from generator.cli import main
+
+    out = tmp_path / "out"
+    assert main(["import", str(folder), "--out", str(out / "s.json"), "--period", "2026-08",
+                 "--cutoff", "2026-09-28"]) == 2
+    assert not out.exists() or list(out.iterdir()) == []
+    return capsys.readouterr().err
+
+
+def test_portal_response_with_a_repeated_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A recorded response holding `totalScore` twice is refused at its JSON path, not silently read."""
+    folder = _portal_copy(tmp_path)
+    path = folder / "transparency.json"
+    path.write_bytes(path.read_bytes().replace(b'"totalScore":', b'"totalScore":0,"totalScore":', 1))
+    err = _import_refused(folder, tmp_path, capsys)
+    assert "  transparency.json:$.data.overview.totalScore: khóa lặp lại trong cùng một đối tượng (chỉ một giá trị " \
+           "được đọc, giá trị kia sẽ bị bỏ qua mà không ai biết); hãy giữ lại một\n" in err, err
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b'{"code": "OK", "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+     "transparency.json:dòng 1:cột 55: dữ liệu JSON lồng nhau quá 32 tầng"),
+])
+def test_portal_response_nesting_and_digits(tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: bytes,
+                                            expected: str) -> None:
+    """Deep nesting and a 5.000-digit number are located problems (they were RecursionError and ValueError)."""
+    folder = _portal_copy(tmp_path)
+    (folder / "transparency.json").write_bytes(raw)
+    err = _import_refused(folder, tmp_path, capsys)
+    assert expected in err and "Traceback" not in err, err
+
+
+def test_portal_number_of_thousands_of_digits(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 5.000-digit score (a ValueError in the parser before) is refused at its JSON path."""
+    import re
+
+    folder = _portal_copy(tmp_path)
+    path = folder / "transparency.json"
+    path.write_bytes(re.sub(rb'"totalScore":[0-9.]+', b'"totalScore":' + b"9" * 5000, path.read_bytes(), count=1))
+    err = _import_refused(folder, tmp_path, capsys)
+    assert "transparency.json:$.data.overview.totalScore:" in err and "Traceback" not in err, err
+
+
+def test_portal_reply_over_the_size_limit_stops_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A portal reply larger than the limit is refused while it streams, not read whole into memory."""
+    from portal_replay import ReplayServer
+    from portal_support import AUGUST, MONTH, PROVINCE
+
+    import generator.portal.fetch as fetch_module
+    from generator.portal import FetchSettings, PortalError, fetch_portal
+
+    monkeypatch.setattr(fetch_module, "MAX_RESPONSE_BYTES", 10_000)
+    with ReplayServer(MONTH) as portal, pytest.raises(PortalError) as caught:
+        fetch_portal(PROVINCE, AUGUST, tmp_path / "raw", FetchSettings(portal=portal.base_url, timeout=5, attempts=1,
+                                                                        backoff=0.01, max_backoff=0.05,
+                                                                        interval=0.01))
+    assert caught.value.message == ("Cổng trả về phản hồi quá lớn (hơn 0 MB); đã dừng đọc. Kiểm tra địa chỉ Cổng "
+                                    "(--portal).")

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from generator.common.bounded import NotReadable, read_bounded
 from generator.output import make_folder, write_atomic
 from generator.portal.capture import CAPTURE_FILE, CapturedFile, CaptureRecord, Province, read_capture
 from generator.portal.endpoints import (
@@ -31,7 +32,14 @@ from generator.portal.endpoints import (
     ranking_payload,
 )
 from generator.portal.errors import PortalError
-from generator.portal.models import RankingData, ScorecardData, TreeData, parse_bytes, parse_envelope
+from generator.portal.models import (
+    MAX_RESPONSE_BYTES,
+    RankingData,
+    ScorecardData,
+    TreeData,
+    parse_bytes,
+    parse_envelope,
+)
 from generator.portal.responses import MAX_PAGES, page_file
 from generator.snapshot import Period
 
@@ -170,8 +178,8 @@ class _Run:
             return None
         path = self.out / entry.file
         try:
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_bounded(path, MAX_RESPONSE_BYTES)
+        except NotReadable:
             return None
         if hashlib.sha256(raw).hexdigest() != entry.sha256:
             return None
@@ -234,8 +242,8 @@ class _Run:
         import httpx
 
         try:
-            reply = self.client.post(API_PATH + endpoint, json=body)
-            raw: bytes = reply.content
+            with self.client.stream("POST", API_PATH + endpoint, json=body) as reply:
+                raw = _capped_body(reply)  # a reply past MAX_RESPONSE_BYTES is refused before it fills memory
         except httpx.TimeoutException:
             raise _Transient(f"quá thời gian chờ {self.settings.timeout:g} giây") from None
         except httpx.TransportError as exc:
@@ -257,6 +265,19 @@ class _Run:
             raise _Transient(f"Cổng báo lỗi code = {code!r}{_said(raw)}")
         self.requested += 1
         return _Reply(raw, status, reply.headers.get("Content-Type"), self.clock())
+
+
+def _capped_body(reply: Any) -> bytes:
+    """The reply's body, read in chunks up to MAX_RESPONSE_BYTES; PortalError past that."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in reply.iter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise PortalError(f"Cổng trả về phản hồi quá lớn (hơn {MAX_RESPONSE_BYTES // (1024 * 1024)} MB); "
+                              "đã dừng đọc. Kiểm tra địa chỉ Cổng (--portal).")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _said(raw: bytes) -> str:

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictInt, StrictStr, ValidationError
 
 from generator.common.errors import Problem
+from generator.common.jsonfile import JsonLimits, parse_json
 from generator.portal.endpoints import Endpoint
 from generator.snapshot import GROUP_BY_CODE
 
@@ -164,17 +165,36 @@ def _problems(file: str, error: ValidationError, limit: int = 20) -> list[Proble
     return found
 
 
+# A response is read with the snapshot readers' kind of limits (a portal tree nests deeper).
+RESPONSE_LIMITS = JsonLimits(max_depth=32, max_string=100_000, max_key=200, max_items=200_000, max_keys=500,
+                             max_number_chars=40)
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # one page of one endpoint: the largest recorded is 0,3 MB
+
+
 def parse_bytes(file: str, raw: bytes) -> tuple[object | None, list[Problem]]:
-    """The JSON document (numbers as Decimal/int), or the problem naming where it breaks."""
+    """The JSON document (numbers as Decimal/int), or the problems naming where it breaks: syntax
+    (line, column), nesting, over-long values and repeated keys (JSON path)."""
+    if len(raw) > MAX_RESPONSE_BYTES:
+        return None, [Problem(file, f"phản hồi quá lớn ({len(raw) // (1024 * 1024)} MB; tối đa "
+                                    f"{MAX_RESPONSE_BYTES // (1024 * 1024)} MB)")]
     try:
-        return json.loads(raw.decode("utf-8-sig"), parse_float=Decimal), []
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return None, [Problem(file, "tệp không phải văn bản mã UTF-8")]
-    except json.JSONDecodeError as exc:
-        return None, [Problem(file, f"nội dung không phải JSON hợp lệ (có thể bị cắt cụt): {exc.msg}",
-                              row=f"dòng {exc.lineno}", column=f"cột {exc.colno}")]
-    except (ValueError, RecursionError) as exc:
-        return None, [Problem(file, f"nội dung không phải JSON hợp lệ: {type(exc).__name__}")]
+    document, issues = parse_json(text, RESPONSE_LIMITS)
+    problems = []
+    for issue in issues:
+        if issue.line is not None:
+            reason = issue.message.removeprefix("nội dung không phải JSON hợp lệ: ")
+            message = f"nội dung không phải JSON hợp lệ (có thể bị cắt cụt): {reason}" \
+                if issue.message.startswith("nội dung") else issue.message
+            problems.append(Problem(file, message, row=f"dòng {issue.line}", column=f"cột {issue.column}"))
+        else:
+            where = json_path(issue.path + ((issue.key,) if issue.key is not None else ()))
+            message = f"khóa {issue.message}" if issue.key is not None and issue.message.startswith("lặp lại") \
+                else issue.message
+            problems.append(Problem(file, message, row=where))
+    return (None, problems) if problems else (document, [])
 
 
 def parse_envelope(file: str, document: object, data_model: type[_Data]) -> tuple[_Data | None, list[Problem]]:

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.common.bounded import NotReadable, read_bounded
 from generator.common.errors import Problem
 from generator.portal.capture import CaptureRecord
 from generator.portal.endpoints import ENDPOINTS, RANKING_ENDPOINT, RANKING_FILE, Endpoint, period_of_payload
 from generator.portal.errors import PortalError
 from generator.portal.models import (
+    MAX_RESPONSE_BYTES,
     RankingData,
     RankingRecord,
     ScorecardData,
@@ -145,9 +147,9 @@ def _read_endpoint(folder: Path, endpoint: Endpoint, problems: list[Problem]) ->
 def _parse(path: Path, model: type[ScorecardData] | type[TreeData] | type[RankingData],
            problems: list[Problem]) -> Any:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path.name, f"không đọc được tệp: {exc.strerror or exc}"))
+        raw = read_bounded(path, MAX_RESPONSE_BYTES)  # a regular file, never past the limit, never blocking
+    except NotReadable as refused:
+        problems.append(Problem(path.name, refused.reason))
         return None
     document, found = parse_bytes(path.name, raw)
     if found:
@@ -194,7 +196,11 @@ def _check_capture(capture: CaptureRecord, answers: Mapping[str, Answer], files:
         if entry is None:
             problems.append(Problem(path.name, "tệp không có trong bản ghi thu thập capture.json"))
             continue
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            digest = hashlib.sha256(read_bounded(path, MAX_RESPONSE_BYTES)).hexdigest()
+        except NotReadable as refused:
+            problems.append(Problem(path.name, refused.reason))
+            continue
         if digest != entry.sha256:
             problems.append(Problem(path.name, "nội dung đã khác với lúc thu (SHA-256 không khớp capture.json)"))
         if entry.endpoint != RANKING_ENDPOINT:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from generator.common.errors import Problem
+from generator.common.jsonfile import OversizedNumber as OversizedNumber  # a marker value the readers share
 
 Location = int | str | None
 
@@ -83,16 +84,6 @@ class SpreadsheetError:
 
     def __str__(self) -> str:
         return self.code
-
-
-@dataclass(frozen=True)
-class OversizedNumber:
-    """A number written with more characters than any real figure needs (kept as its text)."""
-
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
 
 
 # At most this many problems (and warnings) are kept for the report; the rest are only counted,

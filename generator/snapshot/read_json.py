@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 
+from generator.common.jsonfile import JsonLimits
+from generator.common.jsonfile import parse_json as parse_json_text
 from generator.snapshot.fields import Field, indicator_field, unit_field
 from generator.snapshot.limits import (
     MAX_CELL_CHARS,
@@ -16,15 +16,7 @@ from generator.snapshot.limits import (
     MAX_NUMBER_CHARS,
     MAX_ROWS,
 )
-from generator.snapshot.raw import (
-    Cell,
-    Findings,
-    OversizedNumber,
-    RawMeta,
-    RawRecord,
-    RawSnapshot,
-    RawUnits,
-)
+from generator.snapshot.raw import Cell, Findings, RawMeta, RawRecord, RawSnapshot, RawUnits
 from generator.snapshot.read_delimited import decode_utf8
 from generator.snapshot.tables import MetaEntry, collect_meta
 from generator.snapshot.values import show_value
@@ -40,166 +32,38 @@ _JSON_TYPES = {
 }
 
 
-def _keep_constant(name: str) -> str:
-    # NaN / Infinity are not JSON; keep them as text so validation says "không phải là số".
-    return name
-
-
-def _integer(text: str) -> int | OversizedNumber:
-    # Python refuses to turn more than 4.300 digits into an int (and is slow well before that).
-    return int(text) if len(text) <= MAX_NUMBER_CHARS else OversizedNumber(text)
-
-
-def _decimal(text: str) -> Decimal | OversizedNumber:
-    return Decimal(text) if len(text) <= MAX_NUMBER_CHARS else OversizedNumber(text)
-
-
-class _Object(dict[str, object]):
-    """A JSON object that remembers the keys it met more than once (the last would win silently)."""
-
-    repeated: tuple[str, ...] = ()
-
-
-def _object(pairs: list[tuple[str, object]]) -> _Object:
-    result = _Object(pairs)
-    if len(result) != len(pairs):
-        seen: set[str] = set()
-        repeated: dict[str, None] = {}
-        for key, _ in pairs:
-            if key in seen:
-                repeated[key] = None
-            seen.add(key)
-        result.repeated = tuple(repeated)
-    return result
-
-
 NOT_PARSED = object()
+_LIMITS = JsonLimits(max_depth=MAX_DEPTH, max_string=MAX_CELL_CHARS, max_key=MAX_KEY_CHARS, max_items=MAX_ROWS,
+                     max_keys=MAX_COLUMNS, max_number_chars=MAX_NUMBER_CHARS)
 
 
 def parse_json(file: str, data: bytes, findings: Findings) -> object:
     """The parsed document (floats as Decimal), or NOT_PARSED with a problem naming the place.
 
     Refused with their location: syntax errors (line and column), nesting deeper than MAX_DEPTH,
-    repeated keys, over-long strings and over-long arrays or objects (JSON path).
+    repeated keys, over-long strings and over-long arrays or objects (JSON path, indexes from 1).
     """
     text = decode_utf8(file, data, findings)
     if text is None:
         return NOT_PARSED
-    try:
-        document = json.loads(text, parse_float=_decimal, parse_int=_integer,
-                              parse_constant=_keep_constant, object_pairs_hook=_object)
-    except json.JSONDecodeError as exc:
-        findings.error(
-            file, f"nội dung không phải JSON hợp lệ: {_json_reason(exc.msg)} (cột {exc.colno})",
-            row=exc.lineno,
-        )
-        return NOT_PARSED
-    except RecursionError:
-        line, column = _too_deep_at(text)
-        findings.error(file, f"dữ liệu JSON lồng nhau quá {MAX_DEPTH} tầng (cột {column})", row=line)
-        return NOT_PARSED
-    before = findings.count
-    if not _check_tree(file, document, findings) or findings.count > before:
-        return NOT_PARSED
-    return document
-
-
-_JSON_REASONS = {
-    "Expecting value": "thiếu giá trị",
-    "Expecting property name enclosed in double quotes": "tên khóa phải đặt trong ngoặc kép",
-    "Expecting ':' delimiter": "thiếu dấu “:” sau tên khóa",
-    "Expecting ',' delimiter": "thiếu dấu phẩy giữa hai phần tử",
-    "Unterminated string starting at": "chuỗi chưa được đóng ngoặc kép",
-    "Invalid control character at": "chuỗi chứa ký tự điều khiển (hãy viết \\n, \\t)",
-    "Invalid \\escape": "chuỗi có ký tự thoát “\\” không hợp lệ",
-    "Invalid \\uXXXX escape": "chuỗi có mã \\uXXXX không hợp lệ",
-    "Extra data": "có dữ liệu thừa sau phần JSON chính",
-}
-
-
-def _json_reason(message: str) -> str:
-    """The JSON parser's English reason in Vietnamese (the English kept for what is not listed)."""
-    for english, vietnamese in _JSON_REASONS.items():
-        if message.startswith(english):
-            return vietnamese
-    return message
-
-
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
-def _too_deep_at(text: str) -> tuple[int, int]:
-    """Line and column of the bracket that first goes deeper than MAX_DEPTH (after a RecursionError)."""
-    depth = 0
-    for match in _TOKENS.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                start = match.start()
-                line_start = text.rfind("\n", 0, start) + 1
-                return text.count("\n", 0, start) + 1, start - line_start + 1
-        elif token in "]}":
-            depth -= 1
-    return 1, 1  # pragma: no cover - only called when the parser found the nesting too deep
+    document, issues = parse_json_text(text, _LIMITS)
+    for issue in issues:
+        if issue.line is not None:
+            findings.error(file, f"{issue.message} (cột {issue.column})", row=issue.line)
+        elif issue.key is not None and issue.message.startswith("lặp lại"):
+            findings.error(file, f"khóa {show_value(issue.key)} {issue.message}", row=json_path(issue.path) or None,
+                           column=issue.key)
+        else:
+            findings.error(file, issue.message, row=json_path(issue.path) or None, column=issue.key)
+    return NOT_PARSED if issues else document
 
 
 def json_path(parts: tuple[str | int, ...]) -> str:
-    """`units[3].name` from ("units", 3, "name"); indexes counted from 1, as the messages say."""
+    """`units[3].name` from ("units", 2, "name"): indexes counted from 1, as the messages say."""
     text = ""
     for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
-
-
-def _walk(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], object]]:
-    stack: list[tuple[tuple[str | int, ...], object]] = [(path, value)]
-    while stack:
-        here, item = stack.pop()
-        yield here, item
-        if len(here) >= MAX_DEPTH:
-            continue  # reported by _check_tree, not descended into
-        if isinstance(item, dict):
-            stack.extend(((*here, str(k)), v) for k, v in reversed(item.items()))
-        elif isinstance(item, list):
-            stack.extend(((*here, i), v) for i, v in reversed(list(enumerate(item, start=1))))
-
-
-def _check_tree(file: str, document: object, findings: Findings) -> bool:
-    """Report repeated keys; refuse (False) a document over a limit, naming the first place."""
-    for path, value in _walk(document):
-        where = json_path(path[:-1]) or None
-        last = str(path[-1]) if path and not isinstance(path[-1], int) else None
-        place = json_path(path) or None
-        if len(path) >= MAX_DEPTH and isinstance(value, (dict, list)) and value:
-            findings.error(file, f"dữ liệu JSON lồng nhau quá {MAX_DEPTH} tầng", row=place)
-            return False
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            findings.error(file, f"chuỗi dài {len(value)} ký tự, quá giới hạn {MAX_CELL_CHARS} ký tự",
-                           row=where if last else place, column=last)
-            return False
-        if isinstance(value, list) and len(value) > MAX_ROWS:
-            findings.error(file, f"danh sách có {len(value)} phần tử, quá giới hạn {MAX_ROWS} phần tử",
-                           row=place)
-            return False
-        if isinstance(value, dict):
-            if len(value) > MAX_COLUMNS:
-                findings.error(file, f"đối tượng có {len(value)} khóa, quá giới hạn {MAX_COLUMNS} khóa",
-                               row=place)
-                return False
-            long_key = next((k for k in value if len(k) > MAX_KEY_CHARS), None)
-            if long_key is not None:
-                findings.error(file, f"tên khóa {show_value(long_key)} dài {len(long_key)} ký tự, quá giới "
-                               f"hạn {MAX_KEY_CHARS} ký tự", row=place)
-                return False
-            for key in getattr(value, "repeated", ()):
-                findings.error(
-                    file,
-                    f"khóa {show_value(key)} lặp lại trong cùng một đối tượng (chỉ một giá trị được "
-                    "đọc, giá trị kia sẽ bị bỏ qua mà không ai biết); hãy giữ lại một",
-                    row=place, column=key,
-                )
-    return True
 
 
 def describe_json(value: object) -> str:
