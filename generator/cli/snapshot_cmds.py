@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +15,7 @@ from generator.cli.options import HistoryOpt, ProfileOpt, SnapshotArg
 from generator.common import formatting
 from generator.common.errors import ConfigError
 from generator.config import find_profile, kind_labels, load_profile
+from generator.output import write_workbook
 from generator.snapshot import Snapshot, UnitKind, load_history, load_snapshot
 
 
@@ -23,7 +25,7 @@ def register(app: typer.Typer) -> None:
         "Ví dụ: congvan validate fixtures/ha-noi/2024-07.xlsx"))(validate)
     app.command("inspect", help=(
         "Xem bảng xếp hạng theo từng loại đơn vị: tổng điểm, hạng, thay đổi so với các kỳ trước.\n\n"
-        "Ví dụ: congvan inspect fixtures/ha-noi/2024-07.xlsx --history fixtures/ha-noi"))(inspect)
+        "Ví dụ: congvan inspect fixtures/ha-noi/2024-07.xlsx --history fixtures/ha-noi --xlsx phan-tich.xlsx"))(inspect)
 
 
 def validate(snapshot: SnapshotArg) -> None:
@@ -49,8 +51,15 @@ def validate(snapshot: SnapshotArg) -> None:
     _print_warnings(data.warnings)
 
 
-def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileOpt = None) -> None:
-    """Ranked tables per kind, drawn with rich on a terminal and as plain text otherwise."""
+XlsxOpt = Annotated[Path | None, typer.Option(
+    "--xlsx", help="Ghi thêm kết quả phân tích ra tệp Excel (.xlsx): trang địa phương, mỗi loại đơn vị một trang, "
+    "trang chuỗi thời gian.", show_default=False)]
+
+
+def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileOpt = None,
+            xlsx: XlsxOpt = None) -> None:
+    """Ranked tables per kind, drawn with rich on a terminal and as plain text otherwise; `--xlsx` also
+    writes the analysis as a workbook."""
     data = load_snapshot(snapshot)
     earlier = load_history(data, history, periods_back=SERIES_LENGTH - 1)
     targets, labels, note = _targets(data, profile)
@@ -65,6 +74,8 @@ def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileO
             _print_plain(ranking, headings)
     if note:
         print(note)
+    if xlsx is not None:
+        print(f"Đã ghi bảng tính: {write_workbook(analysis, xlsx)}")
     _print_warnings(data.warnings + earlier.warnings)
 
 

@@ -26,6 +26,7 @@ from generator.output.manifest import (
     TemplateRecord,
     keep_other_documents,
 )
+from generator.output.workbook import workbook_bytes, write_workbook
 
 __all__ = [
     "MANIFEST_NAME",
@@ -49,5 +50,7 @@ __all__ = [
     "run_folder_for_writing",
     "run_folder_parts",
     "sha256_file",
+    "workbook_bytes",
     "write_atomic",
+    "write_workbook",
 ]
