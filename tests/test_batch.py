@@ -346,7 +346,7 @@ def test_a_batch_flushes_to_disk_once(tmp_path, monkeypatch):
 
 
 def test_workers_start_with_the_renderers_imported():
-    """A worker forks from a server that has imported WeasyPrint and python-docx: it starts with them."""
+    """A worker forks from a server that has imported WeasyPrint, python-docx and matplotlib: it starts with them."""
     from concurrent.futures import ProcessPoolExecutor
 
     from generator.build.batch import worker_context
@@ -354,9 +354,9 @@ def test_workers_start_with_the_renderers_imported():
     context = worker_context()
     assert context.get_start_method() == "forkserver"
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        loaded = pool.submit(eval, "[m for m in ('weasyprint', 'docx', 'generator.render.pdf') "
+        loaded = pool.submit(eval, "[m for m in ('weasyprint', 'docx', 'generator.render.pdf', 'matplotlib.figure') "
                                    "if m in __import__('sys').modules]").result()
-    assert loaded == ["weasyprint", "docx", "generator.render.pdf"]
+    assert loaded == ["weasyprint", "docx", "generator.render.pdf", "matplotlib.figure"]
 
 
 def test_a_small_batch_runs_in_the_batch_process(tmp_path):

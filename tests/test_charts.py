@@ -124,7 +124,9 @@ def test_every_pixel_is_grey_so_the_chart_survives_black_and_white_printing() ->
     import numpy as np
 
     chart = trend_chart((D(60), None, D("65.39"), D("66.9")))
-    chart_png(chart, 160, 60)
+    for _ in range(2):  # a frame is kept from its second use on
+        charts._cached_png.cache_clear()
+        chart_png(chart, 160, 60)
     frame = next(reversed(charts._FRAMES._frames.values()))
     pixels = np.asarray(frame.figure.canvas.buffer_rgba())  # type: ignore[attr-defined]
     assert (pixels[..., 0] == pixels[..., 1]).all() and (pixels[..., 1] == pixels[..., 2]).all()
@@ -323,3 +325,23 @@ def test_png_passthrough_falls_back_when_weasyprint_changes() -> None:
 
     assert pass_png_through(With) is True
     assert With._get_png_data(object()) == b"weasyprint's own"
+
+
+def test_a_frame_is_kept_from_its_second_use_only() -> None:
+    """Charts drawn once each (a dispatch's, one per thirty units: each its own frame) keep no frame;
+    charts sharing a frame (every unit of a kind in a batch) keep it from the second on, with the
+    same pixels as when it was not kept."""
+    def unit_chart(name: str, first: int) -> Chart:
+        return Chart("line", ("4/2024", "5/2024", "6/2024", "7/2024"),
+                     (ChartSeries(name, (D(first), None, D("65.39"), D("66.9")), labels="last"),),
+                     (ChartLine("Bình quân: 70,11 điểm", D("70.11")),), D(0), D(100), axis_label="Điểm")
+
+    charts._FRAMES.clear()
+    charts._cached_png.cache_clear()
+    once = [chart_png(unit_chart(f"Đơn vị {i}", 60), 160, 60) for i in range(6)]
+    assert len(charts._FRAMES._frames) == 0
+    shared = [chart_png(unit_chart("Sở Tư pháp", 60 + i), 160, 60) for i in range(3)]
+    assert len(charts._FRAMES._frames) == 1 and len(set(shared)) == 3
+    charts._FRAMES.clear()
+    charts._cached_png.cache_clear()
+    assert chart_png(unit_chart("Đơn vị 0", 60), 160, 60) == once[0]
