@@ -17,6 +17,7 @@ from e2e_support import EDGE, HA_NOI, PHU_THO, write_profile
 from generator.build import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, Prepared, dispatch_document, notice_document, prepare
 from generator.common.layout import Layout
 from generator.content import Document, find_template
+from generator.snapshot import GROUPS
 
 DISPATCHES = ("ha-noi-2024-04", "ha-noi-2024-05", "ha-noi-2024-06", "ha-noi-2024-07", "phu-tho-2026-08",
               "edge-2025-09")
@@ -67,3 +68,12 @@ def named_document(name: str) -> Named:
     else:
         document = dispatch_document(prepared, find_template(DISPATCH_TEMPLATE), None, None)
     return Named(name, document, prepared.profile.to_layout(), prepared)
+
+
+def lint_terms(name: str) -> tuple[str, ...]:
+    """Names the wording linter counts as one word: targets, groups, the issuer's names, the source."""
+    prepared = named_document(name).prepared
+    issuer = prepared.profile.issuer
+    analysis = prepared.analysis
+    return (*(t.label for t in analysis.targets), *(g.label for g in GROUPS), issuer.self_name, issuer.short_name,
+            issuer.head_title, issuer.control_office, issuer.unit_heads, analysis.authority.source)

@@ -38,7 +38,7 @@ def page_runs(path: Path, page: int) -> list[Run]:
         scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        found.append(Run(text.strip(), round(size * scale, 2), round(x, 1), round(y, 1)))
+        found.append(Run(" ".join(text.split()), round(size * scale, 2), round(x, 1), round(y, 1)))
 
     PdfReader(path).pages[page].extract_text(visitor_text=visit)
     return found

@@ -33,7 +33,7 @@ def dispatch(recipients: tuple[str, ...] = ("Các sở, ban, ngành Thành phố
                         "tháng 7/2024 như sau:"),)),
         Paragraph((Span("1. ", bold=True), Span("Kết quả chung", bold=True))),
         Paragraph((Span("Tổng số điểm Thành phố đạt được tháng 7/2024: 58,86/100 điểm, xếp hạng 58/63 tỉnh, "
-                        "thành phố (tăng 1,61 điểm so với tháng 6/2024 và tăng 8,1 điểm so với tháng 5/2024)."),)),
+                        "thành phố (tăng 1,61 điểm so với tháng 6/2024 và tăng 8,10 điểm so với tháng 5/2024)."),)),
         Paragraph((Span("Số liệu được tính tại thời điểm 10h00 ngày 02/8/2024. ", italic=True),
                    Span("Số liệu này có thể thay đổi theo thời gian."),)),
     ]

@@ -170,7 +170,7 @@ def test_authority_deltas_match_the_published_figures() -> None:
     assert authority.delta_previous.previous == D("57.25")
     assert authority.delta_before.change == D("8.10")
     assert authority.delta_before.period == MAY
-    assert formatting.change(authority.delta_before.change) == "8,1"
+    assert formatting.change(authority.delta_before.change) == "8,10"
 
 
 def test_missing_month_gives_no_delta_rather_than_zero() -> None:

@@ -368,31 +368,38 @@ def test_shipped_rules_fire_sensibly_on_ha_noi_month():
     """The shipped rules name the right units with Văn bản 2562's figures and wording."""
     directives = {d.id: d for d in evaluate(load_rules(SHIPPED, HA_NOI_TARGETS), _ha_noi_july())}
     assert list(directives) == [
-        "most_overdue", "below_target:online_payment", "lowest_total", "weak_group", "falling_total", "missing_data",
+        "most_overdue", "apology", "below_target", "lowest_total", "weak_group", "falling_total", "missing_data",
+        "commendation",
     ]
     overdue = directives["most_overdue"]
     assert overdue.unit_codes == ("TP",)
-    assert "24.130 hồ sơ/53.828 hồ sơ quá hạn, chiếm 44,8%" in overdue.text
+    assert "24.130 hồ sơ, chiếm 44,8% số hồ sơ quá hạn" in overdue.text
     assert "rà soát, xác định nguyên nhân, xử lý dứt điểm" in overdue.text
-    assert directives["below_target:online_payment"].unit_codes == ("TP",)
-    assert "đạt 32,5%, thấp hơn 22,5 điểm phần trăm" in directives["below_target:online_payment"].notice_text_for("TP")
+    assert set(directives["apology"].unit_codes) == {"TP", "YT", "XD"}  # every unit with overdue dossiers
+    below = directives["below_target"]  # one passage for every missed target
+    assert below.unit_codes == ("TP",)
+    assert "Tỷ lệ thanh toán trực tuyến trên tổng số giao dịch thanh toán: 1/2 đơn vị chưa đạt mức tối thiểu 55% " \
+           "(Sở Tư pháp)." in below.text
+    assert below.notice_text_for("TP").startswith("Nâng tỷ lệ thanh toán trực tuyến trên tổng số giao dịch thanh toán lên")
     # bottom 3 of each kind: ties at the boundary included (Sơn Tây and Ba Vì share 52).
     lowest = directives["lowest_total"]
     assert lowest.unit_codes == ("TC", "NV", "TP", "MD", "ST", "BV")
-    assert "chịu trách nhiệm trước Chủ tịch Ủy ban nhân dân" in lowest.text
-    assert "Nhóm chỉ số “Thanh toán trực tuyến” của Sở Xây dựng đạt 1,00/10 điểm" in directives["weak_group"].notice_text_for("XD")
-    assert "Sở Xây dựng (nhóm “Thanh toán trực tuyến” đạt 1,00/10 điểm)" in directives["weak_group"].text
+    assert "Sở Tài chính, Sở Nội vụ, Sở Tư pháp (sở, ban, ngành)" in lowest.text
+    assert "nhóm chỉ số “Thanh toán trực tuyến” (1,00/10 điểm)" in directives["weak_group"].notice_text_for("XD")
+    assert "Nhóm “Thanh toán trực tuyến”: Sở Xây dựng và Sở Tư pháp." in directives["weak_group"].text
     assert directives["falling_total"].unit_codes == ("TP", "ST")
-    assert "giảm 2,5 điểm so với tháng 6/2024" in directives["falling_total"].text
+    assert "Sở Tư pháp (giảm 2,50 điểm)" in directives["falling_total"].text
+    assert "so với tháng 6/2024" in directives["falling_total"].text
     assert directives["missing_data"].unit_codes == ("CT",)
-    assert "đồng bộ dữ liệu" in directives["missing_data"].notice_text_for("CT")
+    assert "kết nối số liệu" in directives["missing_data"].notice_text_for("CT")
+    assert "trước Chủ tịch Ủy ban nhân dân về" not in " ".join(d.text for d in directives.values())
 
 
 def test_shipped_rules_fit_a_profile_with_fewer_targets():
     """With only two configured targets the shipped rules still evaluate (no unknown target ids)."""
     analysis = analysis_of(_ha_noi_july().units, targets=HA_NOI_TARGETS[:2], overdue_total=53828)
-    ids = [d.id for d in evaluate(load_rules(SHIPPED), analysis)]
-    assert "below_target:online_payment" in ids and not any(i.endswith("e_result") for i in ids)
+    below = next(d for d in evaluate(load_rules(SHIPPED), analysis) if d.rule_id == "below_target")
+    assert "Tỷ lệ thanh toán trực tuyến" in below.text and "bản điện tử" not in below.text
 
 
 def test_shipped_texts_are_single_clean_paragraphs():

@@ -53,13 +53,13 @@ JULY_PHRASES = (
     "58,86/100 điểm",
     "xếp hạng 58/63 tỉnh, thành phố",
     "tăng 1,61 điểm so với tháng 6/2024",
-    "tăng 8,1 điểm so với tháng 5/2024",
+    "tăng 8,10 điểm so với tháng 5/2024",
     "10h00 ngày 02/8/2024",
     "Cổng Dịch vụ công quốc gia",
     "có thể thay đổi theo thời gian",
     "lũy kế",
-    "Sở Tư pháp có số hồ sơ quá hạn cao nhất là 24.130 hồ sơ/53.828 hồ sơ",
-    "(44,8%)",
+    "Toàn Thành phố có 53.828 hồ sơ quá hạn (tính lũy kế)",
+    "Sở Tư pháp (đơn vị có số hồ sơ quá hạn cao nhất: 24.130 hồ sơ, chiếm 44,8%",
     "Nhóm chỉ số có kết quả thấp nhất là “Công khai, minh bạch”",
 )
 
@@ -80,8 +80,8 @@ def test_july_dispatch_states_each_target_and_its_misses(july_texts, source):
     targets = july().profile.targets_for(2024)
     assert [t.id for t in targets] == list(JULY_TARGET_MISSES)
     for target in targets:
-        minimum = f"{target.minimum:g}%"
-        line = f"{target.label} (tối thiểu {minimum}): {JULY_TARGET_MISSES[target.id]}/51 đơn vị chưa đạt"
+        level = "100%" if target.minimum == 100 else f"tối thiểu {target.minimum:g}%"
+        line = f"{target.label}: {JULY_TARGET_MISSES[target.id]}/51 đơn vị chưa đạt mức {level}"
         assert line in july_texts[source]
 
 
@@ -139,8 +139,8 @@ def test_unit_without_data_is_listed_apart_with_its_reason(july_dispatch):
     assert len(apart.rows) == 1
     row = [c.text for c in apart.rows[0]]
     assert row[0] == unit.name and row[-1] == unit.excluded_reason
-    empty = [h for h, text in zip(headings, row) if text == ""]
-    assert empty == ["Mức độ hài lòng (18)"]  # the missing score stays empty, not zero; the others are there
+    empty = [" ".join(h.split()) for h, text in zip(headings, row) if text == "–"]
+    assert empty == ["Mức độ hài lòng (18)"]  # the missing score is "–" (no data), not zero; the others are there
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -155,7 +155,7 @@ def test_missing_previous_month_drops_that_comparison(tmp_path, dispatch_templat
     for month in ("2024-07", "2024-05"):
         shutil.copy(HA_NOI / f"{month}.xlsx", tmp_path)
     text = document_text(dispatch_document(prepare(tmp_path / "2024-07.xlsx"), dispatch_template, None, None))
-    assert "(tăng 8,1 điểm so với tháng 5/2024)" in text
+    assert "(tăng 8,10 điểm so với tháng 5/2024)" in text
     assert "tháng 6/2024" not in text
 
 

@@ -116,13 +116,13 @@ def test_hanoi_unit_counts_are_consistent(period: str) -> None:
 
 
 def test_hanoi_july_deltas_match_the_dispatch() -> None:
-    """July: +1,61 điểm vs June and +8,1 điểm vs May, as in Văn bản 2562/UBND-KSTTHC."""
+    """July: +1,61 điểm vs June and +8,10 điểm vs May, as in Văn bản 2562/UBND-KSTTHC."""
     authority = july_analysis().authority
     assert authority.delta_previous is not None and authority.delta_before is not None
     assert authority.delta_previous.change == D("1.61")
     assert authority.delta_before.change == D("8.10")
     assert formatting.change(authority.delta_previous.change) == "1,61"
-    assert formatting.change(authority.delta_before.change) == "8,1"
+    assert formatting.change(authority.delta_before.change) == "8,10"
     assert (authority.rank, authority.ranked_count) == (58, 63)
 
 

@@ -45,10 +45,10 @@ def test_share_of_overdue_dossiers():
 
 
 @pytest.mark.parametrize("value, expected", [
-    (Decimal("1.61"), "1,61"), (Decimal("8.10"), "8,1"), (Decimal("-0.50"), "0,5"), (Decimal("3.00"), "3"),
+    (Decimal("1.61"), "1,61"), (Decimal("8.10"), "8,10"), (Decimal("-0.50"), "0,50"), (Decimal("3.00"), "3,00"),
 ])
-def test_change_drops_sign_and_trailing_zeros(value, expected):
-    """A change is written "tăng 8,1 điểm": magnitude only, trailing zeros trimmed."""
+def test_change_drops_sign_and_keeps_two_decimals(value, expected):
+    """A change of score is written "tăng 8,10 điểm": magnitude only, two decimals like every score."""
     assert formatting.change(value) == expected
 
 

@@ -10,6 +10,8 @@ import pytest
 from fixture_documents import NAMES, named_document
 from golden_text import compare_with_golden, document_golden
 
+from generator.content.model import Paragraph, Table
+
 
 @pytest.mark.parametrize("name", NAMES)
 def test_document_says_what_its_golden_text_says(name: str, request: pytest.FixtureRequest) -> None:
@@ -35,3 +37,19 @@ def test_a_changed_word_fails_with_a_readable_diff(tmp_path, monkeypatch) -> Non
     added = [line for line in message.splitlines() if line.startswith("+") and not line.startswith("+++")]
     assert len(removed) == len(added) == 1
     assert removed[0].startswith("-Căn cứ") and added[0].startswith("+Theo")
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if not n.startswith("notice-")])
+def test_units_a_directive_counts_are_listed_in_the_annex(name: str) -> None:
+    """A directive that gives a count instead of names ("28 đơn vị … danh sách tại Phụ lục") has, in the
+    annex, a heading with its list's title followed by a table of exactly those units."""
+    named = named_document(name)
+    blocks = [b for annex in named.document.annexes for b in annex.blocks]
+    for directive in named.prepared.directives:
+        for listed in directive.annex:
+            heading = next(i for i, b in enumerate(blocks) if isinstance(b, Paragraph)
+                           and listed.title.upper() in " ".join(b.text.split()))
+            table = blocks[heading + 1]
+            assert isinstance(table, Table)
+            assert [row[1].text for row in table.rows] == [unit for unit, _ in listed.rows]
+            assert len(listed.rows) > 8 and "Phụ lục" in directive.text

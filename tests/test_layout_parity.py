@@ -81,7 +81,7 @@ DISPATCH_SIZES = (
     ("dấu dự thảo", "DỰ THẢO", 1, "draft_mark_size_pt"),
     ("tiêu đề phụ lục", "Phụ lục", "annex", "annex_heading_size_pt"),
     ("tên phụ lục", "KẾT QUẢ BỘ CHỈ SỐ", "annex", "annex_title_size_pt"),
-    ("bảng phụ lục", "Tổng điểm", "annex", "table_dense_size_pt"),
+    ("bảng phụ lục", "(100)", "annex", "table_dense_size_pt"),
 )
 
 
@@ -103,7 +103,7 @@ DISPATCH_PLACES = (
     ("người ký", "Hà Minh Hải", None),
     ("số trang", "2", 1),
     ("dấu dự thảo", "DỰ THẢO", 1),
-    ("bảng phụ lục", "Tổng điểm", "annex"),
+    ("bảng phụ lục", "(100)", "annex"),
 )
 
 
@@ -149,3 +149,23 @@ def test_no_page_ends_with_a_heading(rendered, name) -> None:
                 for page in range(page_count(rendered[name][fmt]) - 1)
                 if (line := _last_line(rendered[name][fmt], page)) in kept]
     assert stranded == []
+
+
+def _signature_words(name: str) -> set[str]:
+    """The words of the closing paragraph, the signature block, "Nơi nhận" and the page furniture."""
+    document = named_document(name).document
+    closing = next(b for b in reversed(document.body) if isinstance(b, Paragraph))
+    texts = [closing.text, document.copies_label, *document.copies_lines(), *document.signer.authority_lines,
+             *document.signer.title_lines, document.signer.name, document.draft_mark or ""]
+    return {w for text in texts for w in text.split()}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_signature_never_stands_alone_on_a_page(rendered, name) -> None:
+    """The page with the signature also carries body text other than the closing paragraph."""
+    document = named_document(name).document
+    for fmt in ("pdf", "docx-pdf"):
+        path = rendered[name][fmt]
+        last = (_page_with(path, document.annexes[0].title[:20]) if document.annexes else page_count(path)) - 1
+        words = {w for run in page_runs(path, last) for w in run.text.split() if not w.isdigit()}
+        assert words - _signature_words(name), f"{fmt}: trang {last + 1} chỉ có đoạn kết và phần ký"

@@ -69,9 +69,10 @@ def test_shipped_streak_rule_names_the_fall_and_takes_the_unit_out_of_falling_to
     directives = {d.rule_id: d for d in evaluate(load_rules(SHIPPED), _analysis())}
     streak = directives["falling_streak"]
     assert streak.unit_codes == ("U2",)
-    assert "Sở U2 (giảm 3 tháng liên tiếp, từ 80,50 điểm tháng 4/2024 xuống 77,00 điểm tháng 7/2024)" in streak.text
+    assert "Sở U2 (từ 80,50 điểm tháng 4/2024 xuống 77,00 điểm tháng 7/2024)" in streak.text
     assert streak.notice_text_for("U2").startswith(
-        "Tổng điểm của Sở U2 đã giảm 3 tháng liên tiếp, từ 80,50 điểm tháng 4/2024 xuống 77,00 điểm tháng 7/2024.")
+        "Phân tích, làm rõ nguyên nhân tổng điểm giảm 3 tháng liên tiếp (từ 80,50 điểm tháng 4/2024 xuống 77,00 điểm "
+        "tháng 7/2024)")
     assert directives["falling_total"].unit_codes == ("U1",)
 
 
@@ -90,7 +91,7 @@ def test_describe_figures_over_time() -> None:
 
 
 def test_shipped_streak_rule_speaks_of_quarters_for_a_quarter() -> None:
-    """A quarterly dispatch says “giảm 3 quý liên tiếp, từ … quý I/2025 xuống … quý II/2026”."""
+    """A quarterly notice says “giảm 3 quý liên tiếp (từ … quý I/2025 xuống … quý IV/2025)”."""
     from test_series import _quarter_snapshot
 
     quarters = [Period.parse(p) for p in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4")]
@@ -99,4 +100,4 @@ def test_shipped_streak_rule_speaks_of_quarters_for_a_quarter() -> None:
     analysis = analyse(
         _quarter_snapshot(quarters[-1], {"U1": totals[-1]}), earlier, ())
     streak = next(d for d in evaluate(load_rules(SHIPPED), analysis) if d.rule_id == "falling_streak")
-    assert "giảm 3 quý liên tiếp, từ 70,00 điểm quý I/2025 xuống 66,00 điểm quý IV/2025" in streak.notice_text_for("U1")
+    assert "giảm 3 quý liên tiếp (từ 70,00 điểm quý I/2025 xuống 66,00 điểm quý IV/2025)" in streak.notice_text_for("U1")

@@ -88,10 +88,24 @@ def test_type_refs_follow_optionals_and_sequences() -> None:
 
 def test_rule_snippet_roots_match_what_the_rule_loader_allows() -> None:
     """The rule text and notice variables documented are the names docs/rules.md allows."""
-    from generator.directives.loader import NOTICE_NAMES, NOTICE_TARGET_LOOP_NAMES, TARGET_LOOP_NAMES, TEXT_NAMES
+    from generator.directives.loader import (
+        AUTHORITY_NAMES,
+        DETAIL_NAMES,
+        GROUP_LOOP_NAMES,
+        NOTICE_GROUP_LOOP_NAMES,
+        NOTICE_NAMES,
+        NOTICE_TARGET_LOOP_NAMES,
+        TARGET_LOOP_NAMES,
+        TEXT_NAMES,
+        WIDESPREAD_NAMES,
+    )
+    from generator.review.catalogue import RULE_AUTHORITY_ROOT, RULE_DETAIL_ROOT, RULE_WIDESPREAD_ROOT
 
-    assert set(RULE_TEXT_ROOT) == TEXT_NAMES | TARGET_LOOP_NAMES
-    assert set(RULE_NOTICE_ROOT) == NOTICE_NAMES | NOTICE_TARGET_LOOP_NAMES
+    assert set(RULE_TEXT_ROOT) == TEXT_NAMES | TARGET_LOOP_NAMES | GROUP_LOOP_NAMES
+    assert set(RULE_NOTICE_ROOT) == NOTICE_NAMES | NOTICE_TARGET_LOOP_NAMES | NOTICE_GROUP_LOOP_NAMES
+    assert set(RULE_AUTHORITY_ROOT) == AUTHORITY_NAMES
+    assert set(RULE_DETAIL_ROOT) == DETAIL_NAMES
+    assert set(RULE_WIDESPREAD_ROOT) == WIDESPREAD_NAMES
 
 
 def test_every_project_filter_is_documented_with_a_rendered_example() -> None:

@@ -139,15 +139,16 @@ def _line_of(path: Path, words: str) -> int:
 
 def test_one_word_changed_shows_that_word_only_without_jinja(templates: Path, tmp_path: Path, capsys) -> None:
     """One word replaced in a paragraph: exactly [-old-] {+new+}, under a heading with file and line, no markup."""
-    new = _edited(templates, tmp_path, "phát huy những kết quả", "phát huy các kết quả")
+    new = _edited(templates, tmp_path, "không bảo đảm các tỷ lệ", "không bảo đảm những tỷ lệ")
     code, out = _diff(capsys, "monthly_dispatch", "--from", str(templates / MAIN), "--to", str(new))
     text = "\n".join(out)
     assert code == 0
-    assert re.findall(r"\[-(.*?)-\]", text) == ["những"]
-    assert re.findall(r"\{\+(.*?)\+\}", text) == ["các"]
+    assert re.findall(r"\[-(.*?)-\]", text) == ["các"]
+    assert re.findall(r"\{\+(.*?)\+\}", text) == ["những"]
     assert "{{" not in text and "{%" not in text and "<p>" not in text and "</b>" not in text
-    assert out[1] == f"-- Sửa đoạn (new.xml.j2, dòng {_line_of(new, 'phát huy các kết quả')}; mục “3. Nhiệm vụ trọng tâm”):"
-    assert out[2].startswith("   ‹") and "phát huy [-những-] {+các+} kết quả đạt được" in out[2]
+    assert out[1] == f"-- Sửa đoạn (new.xml.j2, dòng {_line_of(new, 'không bảo đảm những tỷ lệ')}; mục “3. Nhiệm vụ trọng tâm”):"
+    assert out[2].startswith("   Trường hợp") and "không bảo đảm [-các-] {+những+} tỷ lệ theo quy định" in out[2]
+    assert "‹" in out[2]  # the authority's names are variables
     assert out[-1] == "Tổng cộng: 1 đoạn thay đổi, 0 đoạn thêm, 0 đoạn bỏ."
 
 
@@ -180,12 +181,12 @@ def test_added_paragraphs_are_one_added_block(templates: Path, tmp_path: Path, c
 
 def test_removed_paragraph_is_shown_with_its_old_line(templates: Path, tmp_path: Path, capsys) -> None:
     """A paragraph taken out is "Bỏ đoạn" at its line in the old version, wholly [-…-]."""
-    removed = "<p>Các chỉ tiêu năm {{ period.year }} còn đơn vị chưa đạt:</p>"
+    removed = "<p>Toàn {{ issuer.area_term }} có {{ authority.overdue_total|count }} hồ sơ quá hạn (tính lũy kế).</p>"
     new = _edited(templates, tmp_path, removed + "\n", "")
     code, out = _diff(capsys, "monthly_dispatch", "--from", str(templates / MAIN), "--to", str(new))
     assert code == 0
     assert out[1].startswith(f"-- Bỏ đoạn (new.xml.j2, dòng {_line_of(templates / MAIN, removed)} ở bản cũ; mục “1.")
-    assert re.fullmatch(r"   \[-Các chỉ tiêu năm ‹[^›]+› còn đơn vị chưa đạt:-\]", out[2])
+    assert re.fullmatch(r"   \[-Toàn ‹[^›]+› có ‹[^›]+› hồ sơ quá hạn \(tính lũy kế\)\.-\]", out[2])
     assert out[-1] == "Tổng cộng: 0 đoạn thay đổi, 0 đoạn thêm, 1 đoạn bỏ."
 
 
@@ -204,7 +205,7 @@ def test_changed_condition_is_shown_in_plain_vietnamese(templates: Path, tmp_pat
 
 def test_context_prints_unchanged_neighbours(templates: Path, tmp_path: Path, capsys) -> None:
     """--context 1 adds the unchanged paragraph before and after the change, without marks."""
-    new = _edited(templates, tmp_path, "phát huy những kết quả", "phát huy các kết quả")
+    new = _edited(templates, tmp_path, "không bảo đảm các tỷ lệ", "không bảo đảm những tỷ lệ")
     _, plain = _diff(capsys, "monthly_dispatch", "--from", str(templates / MAIN), "--to", str(new))
     code, wide = _diff(capsys, "monthly_dispatch", "--from", str(templates / MAIN), "--to", str(new), "--context", "1")
     assert code == 0
@@ -309,13 +310,13 @@ def test_shared_phrases_file_is_compared_too(repo: Path, capsys) -> None:
 def test_rule_threshold_change_is_shown_as_the_described_condition(repo: Path, capsys) -> None:
     """`when: … value: 0.5` → 0.4 in the rule file reads "dưới [-50%-] {+40%+}" in the rule's condition."""
     rules = repo / "templates" / RULES
-    _replace(rules, "when: {figure: weakest_group_share, op: \"<\", value: 0.5}",
-             "when: {figure: weakest_group_share, op: \"<\", value: 0.4}")
+    _replace(rules, "when: {figure: current_group_share, op: \"<\", value: 0.5}",
+             "when: {figure: current_group_share, op: \"<\", value: 0.4}")
     code, out = _diff(capsys, "directive_rules", "--from", "HEAD")
     assert code == 0
     assert out[0] == "== rules/directives.yaml: HEAD → bản hiện tại"
-    assert out[1] == f"-- Sửa đoạn (rules/directives.yaml, dòng {_line_of(rules, 'weakest_group_share')}; quy tắc “weak_group”):"
-    assert out[2].startswith("   Áp dụng: Đối tượng: ") and out[2].endswith("dưới [-50%-] {+40%+}.")
+    assert out[1] == f"-- Sửa đoạn (rules/directives.yaml, dòng {_line_of(rules, 'current_group_share')}; quy tắc “weak_group”):"
+    assert out[2].startswith("   Áp dụng: Đối tượng: ") and "dưới [-50%-] {+40%+}" in out[2]
     assert "figure" not in "\n".join(out)
     assert out[-1] == "Tổng cộng: 1 đoạn thay đổi, 0 đoạn thêm, 0 đoạn bỏ."
 
@@ -323,11 +324,11 @@ def test_rule_threshold_change_is_shown_as_the_described_condition(repo: Path, c
 def test_rule_wording_change_is_shown_in_its_snippet(repo: Path, capsys) -> None:
     """A word changed in a rule's `notice` shows under "lời văn trong thông báo gửi đơn vị", variables as ‹…›."""
     rules = repo / "templates" / RULES
-    _replace(rules, "thực hiện việc xin lỗi tổ chức", "thực hiện ngay việc xin lỗi tổ chức")
+    _replace(rules, "Căn cứ danh sách hồ sơ", "Căn cứ vào danh sách hồ sơ")
     code, out = _diff(capsys, "directive_rules", "--from", "HEAD")
     assert code == 0
     assert out[1].endswith("quy tắc “most_overdue”, lời văn trong thông báo gửi đơn vị):")
-    assert "thực hiện {+ngay+} việc xin lỗi" in out[2] and "‹" in out[2] and "{{" not in out[2]
+    assert "Căn cứ {+vào+} danh sách" in out[2] and "‹" in out[2] and "{{" not in out[2]
 
 
 def test_unparsable_version_falls_back_to_the_source_with_a_note(repo: Path, capsys) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from fixture_documents import NAMES, lint_terms, named_document
+from golden_text import golden_path
 from wording_lint import MAX_SENTENCE_WORDS, lint
 
 UNITS = ("Sở Tư pháp", "UBND huyện Ba Vì")
@@ -77,3 +80,12 @@ def test_decimals_follow_one_rule_in_text_and_tables() -> None:
     table = "[BẢNG 2 cột]\nĐơn vị | Thay đổi\n---\nSở Tư pháp | +3,7\nUBND huyện Ba Vì | 42,40%"
     assert lint(golden("Xem Phụ lục./.", annex=table), UNITS) == [
         "bảng 1: “+3,7” không theo quy tắc số thập phân", "bảng 1: “42,40%” không theo quy tắc số thập phân"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_golden_text_passes_the_wording_linter(name: str) -> None:
+    """Every committed golden text: no long sentence, no repeated passage, no "tối thiểu 100%", no "thị
+    trấn" after 7/2025, no empty column, no unnamed count of units, decimals by one rule."""
+    names = [u.name for u in named_document(name).prepared.snapshot.units]
+    problems = lint(golden_path(name).read_text(encoding="utf-8"), names, lint_terms(name))
+    assert problems == [], "\n".join(problems)

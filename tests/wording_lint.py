@@ -1,6 +1,9 @@
 """A wording linter for golden texts (tests/golden_text.py's format): what a legal reviewer sends back.
 
-Each check returns readable problems ("đoạn 12: …"); an empty list means the text passes.
+Each check returns readable problems ("đoạn 12: …"); an empty list means the text passes. A name
+(a unit, a target, a group, the issuing body: `terms`) counts as one word: "Sở Lao động - Thương binh
+và Xã hội" named in two directives, or two target labels sharing "kết quả giải quyết thủ tục hành
+chính", is not a repeated passage, and a list of long names is not a long sentence.
 
 - a sentence longer than MAX_SENTENCE_WORDS words;
 - a passage of REPEAT_WORDS or more words said twice in one document (body and annex paragraphs);
@@ -46,8 +49,10 @@ class Golden:
 
     period: str
     paragraphs: list[str] = field(default_factory=list)  # body and annex paragraphs, emphasis removed
+    headings: set[int] = field(default_factory=set)  # paragraph numbers (1-based) wholly in bold
     tables: list[Table] = field(default_factory=list)
     text: str = ""  # every line, emphasis removed
+    terms: tuple[str, ...] = ()  # names counted as one word, longest first, lower case
 
 
 def parse(text: str) -> Golden:
@@ -61,8 +66,13 @@ def parse(text: str) -> Golden:
 
     def flush() -> None:
         if current:
-            golden.paragraphs.append(_MARKS.sub("", " ".join(current)))
+            joined = " ".join(current)
+            golden.paragraphs.append(_MARKS.sub("", joined))
+            if joined.startswith("**") and joined.endswith("**") and joined.count("**") == 2:
+                golden.headings.add(len(golden.paragraphs))
             current.clear()
+
+    annex_title = False
 
     for raw in text.splitlines():
         line = raw.rstrip()
@@ -73,8 +83,12 @@ def parse(text: str) -> Golden:
                                                              "[KÝ", "[PHỤ LỤC"):
             flush()
             table, section = None, line.split("]")[0][1:]
+            annex_title = section == "PHỤ LỤC"  # its heading, title and subtitle lines come first
             continue
         if section not in ("NỘI DUNG", "PHỤ LỤC"):
+            continue
+        if annex_title:
+            annex_title = bool(line)
             continue
         if line.startswith("[BẢNG "):
             flush()
@@ -102,8 +116,12 @@ def parse(text: str) -> Golden:
     return golden
 
 
-def _words(text: str) -> list[str]:
-    return [w for w in (_STRIP.sub("", m.group(0)).lower() for m in _WORD.finditer(text)) if w]
+def _words(text: str, terms: tuple[str, ...] = ()) -> list[str]:
+    """Lower-case words without surrounding punctuation; each of `terms` becomes one word."""
+    text = text.lower()
+    for index, term in enumerate(terms):
+        text = text.replace(term, f" ⟨{index}⟩ ")
+    return [w for w in (_STRIP.sub("", m.group(0)) for m in _WORD.finditer(text)) if w]
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -114,7 +132,7 @@ def long_sentences(golden: Golden) -> list[str]:
     problems = []
     for number, paragraph in enumerate(golden.paragraphs, 1):
         for sentence in sentences(paragraph):
-            count = len(_words(sentence))
+            count = len(_words(sentence, golden.terms))
             if count > MAX_SENTENCE_WORDS:
                 problems.append(f"đoạn {number}: câu {count} từ (tối đa {MAX_SENTENCE_WORDS}): “{sentence[:90]}…”")
     return problems
@@ -125,7 +143,9 @@ def repeated_passages(golden: Golden) -> list[str]:
     seen: dict[tuple[str, ...], int] = {}
     repeated: dict[tuple[str, ...], list[int]] = {}
     for number, paragraph in enumerate(golden.paragraphs, 1):
-        words = _words(paragraph)
+        if number in golden.headings:  # a heading names what the text says: not a repetition
+            continue
+        words = _words(paragraph, golden.terms)
         for i in range(len(words) - REPEAT_WORDS + 1):
             gram = tuple(words[i:i + REPEAT_WORDS])
             if gram in seen:
@@ -195,8 +215,10 @@ def decimals(golden: Golden) -> list[str]:
     return problems
 
 
-def lint(text: str, unit_names: Iterable[str]) -> list[str]:
-    """Every problem of a golden text, check by check."""
+def lint(text: str, unit_names: Iterable[str], terms: Iterable[str] = ()) -> list[str]:
+    """Every problem of a golden text, check by check; `terms` (with the unit names) count as one word."""
+    unit_names = tuple(unit_names)
     golden = parse(text)
+    golden.terms = tuple(sorted({t.lower() for t in (*unit_names, *terms) if t.strip()}, key=len, reverse=True))
     return [*long_sentences(golden), *repeated_passages(golden), *minimum_100(golden), *town_after_reform(golden),
             *empty_columns(golden), *unnamed_counts(golden, unit_names), *decimals(golden)]

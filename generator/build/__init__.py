@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from generator.build.conductor import BuildRequest, GenerateResult, Job, generate, write_document
 from generator.build.documents import dispatch_document, notice_document
-from generator.build.inputs import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, RULES_TEMPLATE, Prepared, prepare
+from generator.build.inputs import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, RULES_TEMPLATE, Prepared, prepare, rule_settings
 
 __all__ = [
     "DISPATCH_TEMPLATE",
@@ -22,5 +22,6 @@ __all__ = [
     "generate",
     "notice_document",
     "prepare",
+    "rule_settings",
     "write_document",
 ]

@@ -42,6 +42,8 @@ from generator.build.conductor import (
     BuildRequest,
     Job,
     build_templates,
+    check_issue_date,
+    is_draft,
     make_document,
     make_renderers,
     render_all,
@@ -430,6 +432,7 @@ def batch(request: BatchRequest, on_planned: Callable[[int], None] = lambda tota
     if request.jobs != 1 and (request.units is None or len(request.units) >= IN_PROCESS_UP_TO):
         start_worker_server()  # it imports the renderers while this process reads and analyses
     prepared = prepare(build.snapshot, build.history, build.profile)
+    check_issue_date(prepared, build.issue_date)
     templates = build_templates(prepared, build.official, notices=True)
     dispatch, notice = templates[0], templates[1]
     unit_codes = _unit_codes(request.units, prepared)
@@ -470,7 +473,7 @@ def batch(request: BatchRequest, on_planned: Callable[[int], None] = lambda tota
         target.write_atomic(MANIFEST_NAME, manifest.to_bytes())
         archive = _zip(build.out, parts, target, manifest) if request.zip else None
     return BatchResult(folder, folder / MANIFEST_NAME, archive, len(jobs), records, failures, elapsed, workers,
-                       peak, prepared.warnings, any(t.is_draft for t in templates))
+                       peak, prepared.warnings, is_draft(prepared, templates))
 
 
 def _unit_codes(units: tuple[str, ...] | None, prepared: Prepared) -> tuple[str, ...] | None:

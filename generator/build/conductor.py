@@ -14,6 +14,8 @@ from pathlib import Path
 
 from generator.build.documents import dispatch_document, notice_document
 from generator.build.inputs import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, Prepared, prepare
+from generator.common import formatting
+from generator.common.errors import ConfigError, Problem, UsageError
 from generator.content import Document, TemplateInfo, find_template, require_usable
 from generator.output import (
     MANIFEST_NAME,
@@ -67,7 +69,7 @@ class GenerateResult:
     files: tuple[Path, ...]
     manifest: Path
     warnings: tuple[str, ...]
-    draft: bool  # made from a template or rule file that is not approved as it is now
+    draft: bool  # made from a template or rule file not approved as it is now, or from unconfirmed profile values
 
 
 def make_renderers(prepared: Prepared, formats: tuple[str, ...]) -> dict[str, Renderer]:
@@ -98,16 +100,39 @@ def write_document(transaction: Transaction, rendered: Mapping[str, bytes], stem
 
 
 def build_templates(prepared: Prepared, official: bool, *, notices: bool) -> tuple[TemplateInfo, ...]:
-    """The templates a build uses (dispatch, [notice,] rules); with `official`, only approved ones."""
+    """The templates a build uses (dispatch, [notice,] rules); with `official`, only approved ones
+    and a profile without unconfirmed values."""
     ids = (DISPATCH_TEMPLATE, NOTICE_TEMPLATE) if notices else (DISPATCH_TEMPLATE,)
     templates = (*(find_template(i) for i in ids), prepared.rules)
     require_usable(templates, official)
+    notes = prepared.profile.draft_notes()
+    if official and notes:
+        raise ConfigError("Không thể sinh bản chính thức (--official): hồ sơ cơ quan còn giá trị chưa được xác nhận. "
+                          "Hãy điền giá trị thật rồi bỏ mục đó khỏi “placeholders”.",
+                          tuple(Problem(str(prepared.profile_path or prepared.profile.id), note) for note in notes))
     return templates
+
+
+def check_issue_date(prepared: Prepared, issue_date: date | None) -> None:
+    """A document cannot be dated before the data it states was read (UsageError, exit 2)."""
+    cutoff = prepared.snapshot.meta.cutoff
+    if issue_date is not None and issue_date < cutoff.date():
+        raise UsageError(
+            f"--date {formatting.short_date(issue_date)} sớm hơn thời điểm lấy số liệu "
+            f"({formatting.cutoff_time(cutoff)}): văn bản không thể ban hành trước khi có số liệu. "
+            "Hãy chọn ngày từ ngày lấy số liệu trở đi, hoặc bỏ --date để văn thư điền ngày."
+        )
+
+
+def is_draft(prepared: Prepared, templates: tuple[TemplateInfo, ...]) -> bool:
+    """A template or rule file not approved as it is now, or a profile with unconfirmed values."""
+    return any(t.is_draft for t in templates) or bool(prepared.profile.draft_notes())
 
 
 def generate(request: BuildRequest) -> GenerateResult:
     """The authority's dispatch in every requested format, and the run folder's manifest."""
     prepared = prepare(request.snapshot, request.history, request.profile)
+    check_issue_date(prepared, request.issue_date)
     templates = build_templates(prepared, request.official, notices=False)
     dispatch = templates[0]
     period = prepared.snapshot.meta.period
@@ -131,4 +156,4 @@ def generate(request: BuildRequest) -> GenerateResult:
         transaction.add(MANIFEST_NAME, keep_other_documents(manifest, target.read(MANIFEST_NAME)).to_bytes())
         transaction.commit()
     return GenerateResult(folder, tuple(folder / f.path for f in files), folder / MANIFEST_NAME, prepared.warnings,
-                          any(t.is_draft for t in templates))
+                          is_draft(prepared, templates))

@@ -12,15 +12,17 @@ from generator.content import (
     NoticeContext,
     TemplateInfo,
     build_document,
+    compared_with,
     issue_info,
-    target_results,
+    unpublished_targets,
 )
 from generator.directives import Directive, directives_for_unit
 from generator.snapshot import GROUPS, Period
 
 
 def _views(directives: tuple[Directive, ...]) -> tuple[DirectiveView, ...]:
-    return tuple(DirectiveView(d.rule_id, d.title, d.text, tuple(u.name for u in d.units)) for d in directives)
+    return tuple(DirectiveView(d.rule_id, d.title, d.text, tuple(u.name for u in d.units), d.annex)
+                 for d in directives)
 
 
 def dispatch_document(prepared: Prepared, template: TemplateInfo, number: str | None,
@@ -29,19 +31,23 @@ def dispatch_document(prepared: Prepared, template: TemplateInfo, number: str | 
     analysis = prepared.analysis
     month = _issue_month(prepared)
     issue = issue_info(prepared.profile, number, issue_date, month)
+    results = prepared.target_results
     context = DispatchContext(
         issuer=prepared.profile.issuer,
         issue=issue,
         period=analysis.authority.period,
+        plan=prepared.plan,
         authority=analysis.authority,
         rankings=analysis.by_kind,
         most_overdue=analysis.most_overdue,
-        target_results=target_results(analysis),
+        target_results=results,
         directives=_views(prepared.directives),
         unit_count=len(analysis.units),
         groups=GROUPS,
         charts=prepared.profile.charts,
         score_targets=tuple(prepared.profile.score_target_for(p.year) for p in analysis.window),
+        compared_with=compared_with(analysis),
+        unpublished_targets=unpublished_targets(results),
     )
     return build_document(template, context, prepared.profile, issue, issue_date, month)
 
@@ -55,17 +61,20 @@ def notice_document(prepared: Prepared, template: TemplateInfo, unit_code: str, 
     month = _issue_month(prepared)
     issue = issue_info(prepared.profile, number, issue_date, month)
     applicable = directives_for_unit(prepared.directives, unit_code)
-    views = tuple(DirectiveView(d.rule_id, d.title, d.notice_text_for(unit_code), (unit.name,)) for d in applicable)
+    views = tuple(DirectiveView(d.rule_id, d.title, d.notice_text_for(unit_code), (unit.name,), ())
+                  for d in applicable)
     context = NoticeContext(
         issuer=prepared.profile.issuer,
         issue=issue,
         period=analysis.authority.period,
+        plan=prepared.plan,
         authority=analysis.authority,
         unit=unit,
         ranking=ranking,
         directives=views,
         groups=GROUPS,
         charts=prepared.profile.charts,
+        unpublished_targets=unpublished_targets(prepared.target_results),
     )
     return build_document(template, context, prepared.profile, issue, issue_date, month)
 

@@ -65,8 +65,11 @@ def share(fraction: Decimal | int | float, places: int = 1) -> str:
 
 
 def change(value: Decimal | int | float, places: int = 2) -> str:
-    """The size of a change without its sign, trailing zeros trimmed: 8.10 → "8,1", 1.61 → "1,61"."""
-    return number(abs(Decimal(str(value))), places, trim=True)
+    """The size of a change of score without its sign, with a score's two decimals: 8.1 → "8,10".
+
+    One rule for every score, in the text and in the tables: "tăng 8,10 điểm" beside "1,61", "+3,70".
+    """
+    return number(abs(Decimal(str(value))), places)
 
 
 def two_digit_month(month: int) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from generator.analysis import Target
@@ -22,6 +22,8 @@ from generator.common.textfold import fold
 from generator.common.yamlfile import YamlDocument, load_yaml
 from generator.config.unit_kinds import kind_labels
 from generator.snapshot import Period, SnapshotMeta, UnitKind
+
+_MISSING = object()
 
 
 class _Strict(BaseModel):
@@ -78,6 +80,22 @@ class Issuer(_Strict):
     symbol: str = Field(description="Ký hiệu văn bản, ví dụ “UBND-KSTTHC”")
     drafting_unit: str = Field(description="Viết tắt đơn vị soạn thảo, ví dụ “KSTTHC”")
     peer_label: str = Field(default="tỉnh, thành phố", description="Nhóm được xếp hạng cùng, ví dụ “tỉnh, thành phố”")
+    head_title: str = Field(default="", description="Người đứng đầu cơ quan ban hành (trống: chữ Chủ tịch và tên viết "
+                                                     "gọn), ví dụ “Chủ tịch UBND Thành phố”")
+    control_office: str = Field(default="", description="Cơ quan tham mưu kiểm soát thủ tục hành chính (trống: chữ Văn "
+                                                         "phòng và tên viết gọn), ví dụ “Văn phòng UBND Thành phố”")
+    unit_heads: str = Field(default="Thủ trưởng các cơ quan, đơn vị",
+                            description="Người đứng đầu các đơn vị được công khai, ví dụ “Giám đốc, Thủ trưởng các sở, "
+                                        "ban, ngành, Chủ tịch UBND các quận, huyện, thị xã”")
+
+    @model_validator(mode="after")
+    def _defaults_from_short_name(self) -> Issuer:
+        """The head and the control office default to the usual titles built on the short name."""
+        if not self.head_title.strip():
+            object.__setattr__(self, "head_title", f"Chủ tịch {self.short_name}")
+        if not self.control_office.strip():
+            object.__setattr__(self, "control_office", f"Văn phòng {self.short_name}")
+        return self
 
     @field_validator("symbol")
     @classmethod
@@ -126,6 +144,13 @@ class Profile(_Strict):
     score_targets: dict[int, Annotated[Decimal, Field(ge=0, le=100)]] = Field(
         default_factory=dict, description="Chỉ tiêu tổng điểm Bộ chỉ số của địa phương theo năm (vẽ trên biểu đồ)")
     charts: ChartSwitches = Field(default_factory=ChartSwitches, description="Bật, tắt từng biểu đồ")
+    plans: dict[int, str] = Field(default_factory=dict,
+                                  description="Văn bản đặt ra chỉ tiêu của năm, ví dụ “Kế hoạch số …/KH-UBND”")
+    directives: dict[str, bool] = Field(default_factory=dict,
+                                        description="Bật (true) hoặc tắt (false) từng quy tắc chỉ đạo theo mã")
+    placeholders: dict[str, str] = Field(
+        default_factory=dict,
+        description="Giá trị tạm chưa được xác nhận (mục → ghi chú): văn bản là dự thảo, --official từ chối")
     motto_country: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     motto: str = "Độc lập - Tự do - Hạnh phúc"
     unit_names: dict[str, str] = Field(
@@ -140,6 +165,22 @@ class Profile(_Strict):
         """How documents name each kind of unit for `period` (era labels, then this profile's)."""
         return kind_labels(period, self.unit_kind_labels)
 
+    @model_validator(mode="after")
+    def _placeholders_name_real_keys(self) -> Profile:
+        """Each placeholder names a key of this profile ("signer.name", "targets.2026", "plans.2026")."""
+        data = self.model_dump()
+        for key in self.placeholders:
+            node: object = data
+            for part in key.split("."):
+                if isinstance(node, dict):
+                    node = node.get(int(part) if part.isdigit() and int(part) in node else part, _MISSING)
+                else:
+                    node = _MISSING
+            if node is _MISSING:
+                raise ValueError(f"placeholders: “{key}” không phải một mục của hồ sơ "
+                                 "(ví dụ signer.name, targets.2026)")
+        return self
+
     def targets_for(self, year: int) -> tuple[Target, ...]:
         """The targets configured for `year` (the latest earlier year's when that year has none)."""
         years = sorted(y for y in self.targets if y <= year)
@@ -151,6 +192,21 @@ class Profile(_Strict):
         """The authority's total score target for `year` (the latest earlier year's when that year has none)."""
         years = sorted(y for y in self.score_targets if y <= year)
         return self.score_targets[years[-1]] if years else None
+    def plan_for(self, year: int) -> str | None:
+        """The plan that set the targets `targets_for(year)` gives, when the profile names it."""
+        years = sorted(y for y in self.targets if y <= year)
+        return self.plans.get(years[-1]) if years else None
+
+    def switched_off(self) -> frozenset[str]:
+        """The directive rules this authority does not use."""
+        return frozenset(rule for rule, on in self.directives.items() if not on)
+
+    def draft_notes(self) -> tuple[str, ...]:
+        """Why a document made with this profile is only a draft: its unconfirmed values, an empty signer."""
+        notes = [f"Hồ sơ cơ quan “{self.id}”, mục {key}: {note}" for key, note in self.placeholders.items()]
+        if not self.signer.name.strip() and "signer.name" not in self.placeholders:
+            notes.append(f"Hồ sơ cơ quan “{self.id}”, mục signer.name: chưa có họ tên người ký.")
+        return tuple(notes)
 
     def document(self, kind: str) -> DocumentConfig:
         try:
@@ -230,17 +286,20 @@ def read_identity(path: Path) -> ProfileIdentity | None:
 
 
 def find_profile(meta: SnapshotMeta, directory: Path = PROFILES_DIR) -> Profile:
-    """The one profile that recognises the snapshot's authority for its period; ConfigError otherwise.
+    """The one profile that recognises the snapshot's authority for its period (see `locate_profile`)."""
+    return load_profile(locate_profile(meta, directory))
 
-    Only each file's identity is read to choose; the chosen file alone is validated in full.
-    """
+
+def locate_profile(meta: SnapshotMeta, directory: Path = PROFILES_DIR) -> Path:
+    """The file of the one profile that recognises the snapshot's authority for its period;
+    ConfigError otherwise. Only each file's identity is read to choose."""
     paths = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
     identities = [read_identity(path) for path in paths]
     unreadable = [path.name for path, identity in zip(paths, identities, strict=True) if identity is None]
     authority = [i for i in identities if i is not None and i.names_authority(meta)]
     chosen = [i for i in authority if i.match.covers(meta.period)]
     if len(chosen) == 1:
-        return load_profile(chosen[0].path)
+        return chosen[0].path
     code = f" (mã {meta.authority_code})" if meta.authority_code else ""
     if len(chosen) > 1:
         raise ConfigError(
@@ -258,3 +317,14 @@ def find_profile(meta: SnapshotMeta, directory: Path = PROFILES_DIR) -> Profile:
         f"Không có hồ sơ cơ quan nào ứng với “{meta.authority_name}”{code} trong {directory}{skipped}. "
         "Hãy chỉ định tệp bằng --profile hoặc thêm một hồ sơ mới."
     )
+
+
+def check_switches(profile: Profile, path: Path, rule_ids: tuple[str, ...]) -> None:
+    """Every rule the profile switches on or off exists (ConfigError at the profile's line otherwise)."""
+    unknown = [rule for rule in profile.directives if rule not in rule_ids]
+    if not unknown:
+        return
+    document = load_yaml(path, "hồ sơ cơ quan")
+    problems = tuple(document.problem(("directives", rule), f"directives.{rule}: không có quy tắc chỉ đạo “{rule}”; "
+                                                            f"các quy tắc: {', '.join(rule_ids)}") for rule in unknown)
+    raise ConfigError(f"Hồ sơ cơ quan {path} bật, tắt quy tắc không có", problems)

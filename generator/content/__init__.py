@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 from generator.content.build import build_document, issue_info
-from generator.content.context import DirectiveView, DispatchContext, NoticeContext, target_results
+from generator.content.context import (
+    DirectiveView,
+    DispatchContext,
+    NoticeContext,
+    TargetResult,
+    compared_with,
+    target_results,
+    unpublished_targets,
+)
 from generator.content.figure import Chart, ChartLine, ChartSeries, Figure
 from generator.content.markup import YES, merge_spans
 from generator.content.model import Align, Annex, Block, Cell, Document, Header, Paragraph, Signer, Span, Table
@@ -36,9 +44,11 @@ __all__ = [
     "Signer",
     "Span",
     "Table",
+    "TargetResult",
     "TemplateInfo",
     "all_templates",
     "build_document",
+    "compared_with",
     "find_template",
     "issue_info",
     "load_template_info",
@@ -46,4 +56,5 @@ __all__ = [
     "require_usable",
     "target_results",
     "templates_root",
+    "unpublished_targets",
 ]

@@ -64,6 +64,7 @@ def build_document(
     text = render_template_text(source, as_variables(context), template.root)
     markup = parse_markup(text, str(template.main_file))
     document_config = profile.document(template.id)
+    notes = profile.draft_notes()
     when = issue_date or date(fallback_month.year, fallback_month.last_month, 1)
     header = Header(
         parent_body=profile.issuer.parent_body,
@@ -84,7 +85,8 @@ def build_document(
         signer=signer,
         copies_to=markup.copies if markup.copies is not None else document_config.copies_to,
         annexes=markup.annexes,
-        draft_mark=DRAFT_MARK if template.is_draft else None,
+        draft_mark=DRAFT_MARK if template.is_draft or notes else None,
+        draft_notes=notes,
         title=markup.title,
     )
 

@@ -6,19 +6,39 @@ from __future__ import annotations
 
 from generator.directives.conditions import Condition
 from generator.directives.describe import describe_condition, describe_rule
-from generator.directives.evaluate import Directive, UnitNotice, directives_for_unit, evaluate, join_names
-from generator.directives.figures import FIGURES, Figure, FigureType
+from generator.directives.evaluate import (
+    AnnexList,
+    Directive,
+    Item,
+    RuleSettings,
+    UnitItem,
+    UnitNotice,
+    WidespreadProblem,
+    directives_for_unit,
+    evaluate,
+    join_names,
+)
+from generator.directives.figures import AUTHORITY_FIGURES, FIGURES, GROUP_LOOP_FIGURES, Figure, FigureType
 from generator.directives.loader import Rule, RuleSet, load_rules
+from generator.directives.texts import RuleText
 
 __all__ = [
+    "AUTHORITY_FIGURES",
     "FIGURES",
+    "GROUP_LOOP_FIGURES",
+    "AnnexList",
     "Condition",
     "Directive",
     "Figure",
     "FigureType",
+    "Item",
     "Rule",
     "RuleSet",
+    "RuleSettings",
+    "RuleText",
+    "UnitItem",
     "UnitNotice",
+    "WidespreadProblem",
     "describe_condition",
     "describe_rule",
     "directives_for_unit",

@@ -13,11 +13,11 @@ from decimal import Decimal
 from enum import Enum
 
 from generator.analysis import Analysis, Target, UnitAnalysis
-from generator.directives.figures import FIGURES, FigureValue
-from generator.snapshot import UnitKind
+from generator.directives.figures import AUTHORITY_FIGURES, FIGURES, GROUP_LOOP_FIGURES, FigureValue
+from generator.snapshot import Group, UnitKind
 
 # What a comparison sets a figure's value against (a figure reading None is never compared).
-Operand = Decimal | int | bool
+Operand = Decimal | int | bool | str
 
 OPERATORS: dict[str, Callable[[Operand, Operand], bool]] = {
     "<": operator.lt,
@@ -50,9 +50,19 @@ class Comparison:
     value: Operand
     line: int = field(default=0, compare=False)
 
-    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
-        actual = FIGURES[self.figure].value_of(unit)
+    def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
+        actual = context.read(self.figure, unit)
         return actual is not None and OPERATORS[self.op](actual, self.value)
+
+
+@dataclass(frozen=True)
+class Always:
+    """`{always: true}`: holds for every unit (or, in an authority rule, always)."""
+
+    line: int = field(default=0, compare=False)
+
+    def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
+        return True
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ class AllOf:
     conditions: tuple[Condition, ...]
     line: int = field(default=0, compare=False)
 
-    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+    def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
         return all(c.holds(unit, context) for c in self.conditions)
 
 
@@ -73,7 +83,7 @@ class AnyOf:
     conditions: tuple[Condition, ...]
     line: int = field(default=0, compare=False)
 
-    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+    def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
         return any(c.holds(unit, context) for c in self.conditions)
 
 
@@ -84,7 +94,7 @@ class Not:
     condition: Condition
     line: int = field(default=0, compare=False)
 
-    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+    def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
         return not self.condition.holds(unit, context)
 
 
@@ -98,14 +108,16 @@ class Ranked:
     scope: Scope = Scope.KIND
     line: int = field(default=0, compare=False)
 
-    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+    def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
+        if unit is None:
+            return False
         value = FIGURES[self.by].value_of(unit)
         if value is None:
             return False
         boundary = context.boundary(self, unit.kind)
         if boundary is None:
             return False
-        return value >= boundary if self.direction is Direction.TOP else value <= boundary
+        return value >= boundary if self.direction is Direction.TOP else value <= boundary  # type: ignore[operator]
 
     def boundary_in(self, pool: tuple[UnitAnalysis, ...]) -> FigureValue:
         """The value of the Nth unit of `pool` in this direction (None when nobody has a value)."""
@@ -124,8 +136,8 @@ class MissesTarget:
     target_id: str
     line: int = field(default=0, compare=False)
 
-    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
-        return any(c.missed and c.target.id == self.target_id for c in unit.targets)
+    def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
+        return unit is not None and any(c.missed and c.target.id == self.target_id for c in unit.targets)
 
 
 @dataclass(frozen=True)
@@ -134,8 +146,8 @@ class MissesAnyTarget:
 
     line: int = field(default=0, compare=False)
 
-    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
-        return bool(unit.missed_targets)
+    def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
+        return unit is not None and bool(unit.missed_targets)
 
 
 @dataclass(frozen=True)
@@ -144,26 +156,41 @@ class MissesCurrentTarget:
 
     line: int = field(default=0, compare=False)
 
-    def holds(self, unit: UnitAnalysis, context: EvaluationContext) -> bool:
+    def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
         target = context.current_target
-        if target is None:
+        if target is None or unit is None:
             return False
         return any(c.missed and c.target.id == target.id for c in unit.targets)
 
 
-Condition = Comparison | AllOf | AnyOf | Not | Ranked | MissesTarget | MissesAnyTarget | MissesCurrentTarget
+Condition = Comparison | AllOf | AnyOf | Not | Ranked | MissesTarget | MissesAnyTarget | MissesCurrentTarget | Always
 
 
 class EvaluationContext:
-    """What conditions may look at besides the unit: the whole analysis and the target at hand.
+    """What conditions may look at besides the unit: the whole analysis, the target or group at hand,
+    and (for authority rules) how many widespread problems earlier rules set aside.
 
     Top/bottom boundaries are computed once per (condition, kind) and remembered for the run.
     """
 
-    def __init__(self, analysis: Analysis, current_target: Target | None = None) -> None:
+    def __init__(self, analysis: Analysis, current_target: Target | None = None,
+                 current_group: Group | None = None, widespread_count: int = 0) -> None:
         self.analysis = analysis
         self.current_target = current_target
+        self.current_group = current_group
+        self.widespread_count = widespread_count
         self._boundaries: dict[tuple[Ranked, UnitKind | None], FigureValue] = {}
+
+    def read(self, figure: str, unit: UnitAnalysis | None) -> FigureValue:
+        """A figure's value: of the authority, of the unit for the group at hand, or of the unit."""
+        if figure in AUTHORITY_FIGURES:
+            return AUTHORITY_FIGURES[figure].read(self.analysis, self.widespread_count)
+        if unit is None:
+            return None
+        if figure in GROUP_LOOP_FIGURES:
+            group = self.current_group
+            return None if group is None else GROUP_LOOP_FIGURES[figure].read(unit, group)
+        return FIGURES[figure].value_of(unit)
 
     def boundary(self, condition: Ranked, kind: UnitKind) -> FigureValue:
         scope_kind = kind if condition.scope is Scope.KIND else None

@@ -9,6 +9,7 @@ from generator.analysis import Target
 from generator.common import formatting
 from generator.directives.conditions import (
     AllOf,
+    Always,
     AnyOf,
     Comparison,
     Condition,
@@ -20,8 +21,17 @@ from generator.directives.conditions import (
     Ranked,
     Scope,
 )
-from generator.directives.figures import FIGURES, Figure, FigureType
+from generator.directives.figures import (
+    AUTHORITY_FIGURES,
+    FIGURES,
+    GROUP_LOOP_FIGURES,
+    AuthorityFigure,
+    Figure,
+    FigureType,
+    LoopFigure,
+)
 from generator.directives.loader import Rule
+from generator.snapshot import GROUPS
 
 _OP_WORDING = {
     ">=": "từ {} trở lên",
@@ -51,18 +61,36 @@ def describe_condition(condition: Condition, targets: Sequence[Target] | None = 
         return "chưa đạt ít nhất một chỉ tiêu"
     if isinstance(condition, MissesCurrentTarget):
         return "chưa đạt chỉ tiêu đang xét"
+    if isinstance(condition, Always):
+        return "luôn áp dụng"
     raise TypeError(f"not a condition: {condition!r}")
 
 
 def describe_rule(rule: Rule, targets: Sequence[Target] | None = None) -> str:
     """Whom the rule concerns and when, for the review pack: "Đối tượng: ... Điều kiện: ..."."""
+    if rule.about_authority:
+        return ("Đối tượng: toàn địa phương (một đoạn, không nêu đơn vị). "
+                f"Điều kiện: {describe_condition(rule.when, targets)}.")
     who = "; ".join(kind.label for kind in rule.applies_to) if rule.applies_to else "tất cả các đơn vị"
-    loop = " (xét lần lượt từng chỉ tiêu được cấu hình)" if rule.for_each == "target" else ""
-    return f"Đối tượng: {who}. Điều kiện: {describe_condition(rule.when, targets)}{loop}."
+    loop = {"target": " (xét lần lượt từng chỉ tiêu được cấu hình", "group": " (xét lần lượt từng nhóm chỉ số"}.get(
+        rule.for_each or "", "")
+    if loop:
+        loop += "; gộp thành một đoạn)" if rule.combine else ")"
+    extra = ""
+    if rule.annex is not None:
+        extra += f" Quá {rule.annex.over} đơn vị thì không nêu tên trong văn bản mà lập danh sách tại Phụ lục."
+    if rule.widespread is not None:
+        share = formatting.number(rule.widespread.share * 100, 2, trim=True)
+        extra += (f" Khi từ {share}% số đơn vị được xét trở lên cùng thỏa điều kiện, đây là hạn chế chung: "
+                  "không nêu từng đơn vị mà chuyển cho quy tắc về toàn địa phương.")
+    return f"Đối tượng: {who}. Điều kiện: {describe_condition(rule.when, targets)}{loop}.{extra}"
 
 
-def format_value(figure: Figure, value: Decimal | int | bool) -> str:
-    """A condition's value as a reviewer reads it: "20%", "50 điểm", "1.000 hồ sơ"."""
+def format_value(figure: Figure | LoopFigure | AuthorityFigure, value: Decimal | int | bool | str) -> str:
+    """A condition's value as a reviewer reads it: "20%", "50 điểm", "1.000 hồ sơ", "“Công khai, minh bạch”"."""
+    if figure.type is FigureType.GROUP or isinstance(value, str):
+        label = next((g.label for g in GROUPS if g.code == value), str(value))
+        return f"“{label}”"
     if figure.type is FigureType.SHARE:
         text = formatting.number(Decimal(value) * 100, 2, trim=True) + "%"
     elif figure.type is FigureType.PERCENT:
@@ -77,7 +105,9 @@ def format_value(figure: Figure, value: Decimal | int | bool) -> str:
 
 
 def _comparison(condition: Comparison) -> str:
-    figure = FIGURES[condition.figure]
+    catalogue: dict[str, Figure | LoopFigure | AuthorityFigure] = {**FIGURES, **GROUP_LOOP_FIGURES,
+                                                                   **AUTHORITY_FIGURES}
+    figure = catalogue[condition.figure]
     if figure.type is FigureType.BOOLEAN:
         positive = (condition.op == "==") == bool(condition.value)
         return figure.meaning if positive else f"không {figure.meaning}"

@@ -1,8 +1,10 @@
 """The one catalogue of figures a directive rule may name in a condition.
 
 Each figure says what it is (type), what it means in Vietnamese (for the review pack and error
-messages) and how it is read from a UnitAnalysis. A figure reads None when the unit has no such
-number; every comparison on None is false (see docs/rules.md).
+messages) and how it is read: from a UnitAnalysis (FIGURES), from a unit and the group at hand in
+a `for_each: group` rule (GROUP_LOOP_FIGURES), or from the whole analysis in an `about: authority`
+rule (AUTHORITY_FIGURES). A figure reads None when there is no such number; every comparison on
+None is false (see docs/rules.md).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
 
-from generator.analysis import UnitAnalysis
+from generator.analysis import Analysis, UnitAnalysis
 from generator.snapshot import GROUPS, Group
 
-FigureValue = Decimal | int | bool | None
+FigureValue = Decimal | int | bool | str | None
 
 
 class FigureType(str, Enum):
@@ -27,6 +29,7 @@ class FigureType(str, Enum):
     BOOLEAN = "boolean"  # true / false; only == and != apply
     PERCENT = "percent"  # a rate already in percent, 0-100 (as the portal publishes it)
     SHARE = "share"  # a fraction 0-1, written 0.2 for 20 %
+    GROUP = "group"  # a group's code (ckmb, tdgq, clgq, tttt, mdhl, mdsh); only == and != apply
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,13 @@ def _rate(name: str) -> Callable[[UnitAnalysis], FigureValue]:
     return lambda u: u.unit.rate(name)
 
 
-_N, _I, _B, _P, _S = (
+_N, _I, _B, _P, _S, _G = (
     FigureType.NUMBER,
     FigureType.INTEGER,
     FigureType.BOOLEAN,
     FigureType.PERCENT,
     FigureType.SHARE,
+    FigureType.GROUP,
 )
 
 _GENERAL: tuple[Figure, ...] = (
@@ -97,6 +101,12 @@ _GENERAL: tuple[Figure, ...] = (
         _S,
         "tỷ lệ điểm của nhóm chỉ số thấp nhất so với điểm tối đa của nhóm",
         lambda u: u.weakest_group.share if u.weakest_group is not None else None,
+    ),
+    Figure(
+        "weakest_group",
+        _G,
+        "nhóm chỉ số có tỷ lệ điểm thấp nhất",
+        lambda u: u.weakest_group.group.code if u.weakest_group is not None else None,
     ),
     Figure(
         "weakest_group_shortfall",
@@ -195,3 +205,74 @@ _RATES = (
 FIGURES: Mapping[str, Figure] = MappingProxyType(
     {f.name: f for f in (*_GENERAL, *_OVER_TIME, *_GROUP_SCORES, *_GROUP_SHARES, *_RATES)}
 )
+
+
+@dataclass(frozen=True)
+class LoopFigure:
+    """A figure of a unit for the group at hand, in a `for_each: group` rule."""
+
+    name: str
+    type: FigureType
+    meaning: str
+    read: Callable[[UnitAnalysis, Group], FigureValue]
+    unit_word: str = ""
+
+
+def _current_score(u: UnitAnalysis, group: Group) -> FigureValue:
+    return u.unit.score(group.code)
+
+
+def _current_share(u: UnitAnalysis, group: Group) -> FigureValue:
+    score = u.unit.score(group.code)
+    return None if score is None else score / group.max_score
+
+
+GROUP_LOOP_FIGURES: Mapping[str, LoopFigure] = MappingProxyType({f.name: f for f in (
+    LoopFigure("current_group_score", _N, "điểm của nhóm chỉ số đang xét", _current_score, "điểm"),
+    LoopFigure("current_group_share", _S, "tỷ lệ điểm của nhóm chỉ số đang xét so với điểm tối đa", _current_share),
+)})
+
+
+@dataclass(frozen=True)
+class AuthorityFigure:
+    """A figure of the authority as a whole, in an `about: authority` rule.
+
+    `read` gets the analysis and how many widespread problems the rules before it set aside.
+    """
+
+    name: str
+    type: FigureType
+    meaning: str
+    read: Callable[[Analysis, int], FigureValue]
+    unit_word: str = ""
+
+
+def _authority_weakest(a: Analysis, _: int) -> FigureValue:
+    return a.authority.weakest_group.group.code if a.authority.weakest_group is not None else None
+
+
+def _authority_weakest_share(a: Analysis, _: int) -> FigureValue:
+    return a.authority.weakest_group.share if a.authority.weakest_group is not None else None
+
+
+AUTHORITY_FIGURES: Mapping[str, AuthorityFigure] = MappingProxyType({f.name: f for f in (
+    AuthorityFigure("authority_total", _N, "tổng điểm của địa phương", lambda a, _: a.authority.total, "điểm"),
+    AuthorityFigure("authority_rank", _I, "thứ hạng của địa phương", lambda a, _: a.authority.rank),
+    AuthorityFigure(
+        "authority_delta_previous", _N, "mức thay đổi tổng điểm của địa phương so với kỳ trước",
+        lambda a, _: a.authority.delta_previous.change if a.authority.delta_previous is not None else None, "điểm",
+    ),
+    AuthorityFigure("authority_weakest_group", _G, "nhóm chỉ số có tỷ lệ điểm thấp nhất của địa phương",
+                    _authority_weakest),
+    AuthorityFigure("authority_weakest_group_share", _S,
+                    "tỷ lệ điểm của nhóm chỉ số thấp nhất của địa phương so với điểm tối đa", _authority_weakest_share),
+    AuthorityFigure("overdue_total", _I, "tổng số hồ sơ quá hạn của địa phương",
+                    lambda a, _: a.authority.overdue_total, "hồ sơ"),
+    AuthorityFigure("units_with_overdue", _I, "số đơn vị có hồ sơ quá hạn",
+                    lambda a, _: sum(1 for u in a.units if (u.overdue or 0) > 0), "đơn vị"),
+    AuthorityFigure("widespread_count", _I,
+                    "số hạn chế chung của gần như mọi đơn vị mà các quy tắc trước đã tách ra",
+                    lambda _, count: count, "hạn chế"),
+)})
+
+GROUP_CODES: tuple[str, ...] = tuple(g.code for g in GROUPS)

@@ -6,12 +6,19 @@ File shape (docs/rules.md has the full reference):
     rules:
       - id: most_overdue
         title: Xử lý dứt điểm hồ sơ quá hạn
+        about: authority                   # optional: one passage about the authority as a whole
         applies_to: [so_nganh, huyen]      # optional
-        for_each: target                   # optional
+        for_each: target                   # optional: target or group
+        combine: true                      # optional: the loop's matches make one passage (`items`)
         order: 10                          # optional
         when: {figure: holds_most_overdue, op: "==", value: true}
         text: "..."                        # Jinja, monthly dispatch
         notice: "..."                      # Jinja, per-unit notice (optional)
+        annex_over: 8                      # optional: more units than this are listed in the annex
+        annex_title: "..."                 # Jinja, title of that list (required with annex_over)
+        annex_column: "..."                # heading of the list's detail column (optional)
+        annex_detail: "..."                # Jinja, one unit's detail (optional)
+        widespread: {share: 0.9, phrase: "..."}   # optional: a problem of (nearly) every unit
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,22 +34,54 @@ from generator.analysis import Target
 from generator.common.errors import ConfigError, Problem
 from generator.common.yamlfile import KeyPath, YamlDocument, load_yaml
 from generator.directives.conditions import Condition, MissesTarget, walk
-from generator.directives.parsing import ConditionParser, suggestion
+from generator.directives.parsing import ConditionParser, RuleKind, suggestion
 from generator.directives.texts import RuleText, compile_text
 from generator.snapshot import UnitKind
 
-RULE_KEYS = ("id", "title", "applies_to", "for_each", "order", "when", "text", "notice")
+RULE_KEYS = ("id", "title", "about", "applies_to", "for_each", "combine", "order", "when", "text", "notice",
+             "annex_over", "annex_title", "annex_column", "annex_detail", "widespread")
 REQUIRED_KEYS = ("id", "title", "when", "text")
 FILE_KEYS = ("version", "rules")
 FORMAT_VERSION = 1
-FOR_EACH_CHOICES = ("target",)
+FOR_EACH_CHOICES = ("target", "group")
+ABOUT_CHOICES = ("units", "authority")
+WIDESPREAD_KEYS = ("share", "phrase")
+# Keys a rule about the authority as a whole cannot have: it concerns no unit.
+UNIT_ONLY_KEYS = ("applies_to", "for_each", "combine", "notice", "annex_over", "annex_title", "annex_column",
+                  "annex_detail", "widespread")
 _ID = re.compile(r"[a-z0-9_]+")
 
-# What each snippet may name; `target` / `check` only exist in `for_each: target` rules.
-TEXT_NAMES = frozenset({"units", "names", "analysis", "targets"})
-NOTICE_NAMES = frozenset({"unit", "analysis", "targets"})
+# What each snippet may name; `target` / `check` only exist in `for_each: target` rules, `group`
+# (and a notice's `score`, `share`) in `for_each: group` rules; a combined loop names `items`.
+SHARED_NAMES = frozenset({"analysis", "targets", "issuer", "plan"})
+TEXT_NAMES = SHARED_NAMES | {"units", "names", "items", "annexed"}
+NOTICE_NAMES = SHARED_NAMES | {"unit", "items"}
 TARGET_LOOP_NAMES = frozenset({"target"})
 NOTICE_TARGET_LOOP_NAMES = frozenset({"target", "check"})
+GROUP_LOOP_NAMES = frozenset({"group"})
+NOTICE_GROUP_LOOP_NAMES = frozenset({"group", "score", "share"})
+AUTHORITY_NAMES = SHARED_NAMES | {"widespread"}
+ITEM_NAMES = frozenset({"item", "analysis", "issuer"})  # annex_title
+DETAIL_NAMES = ITEM_NAMES | {"unit", "check", "score", "share"}  # annex_detail: one unit of one item
+WIDESPREAD_NAMES = frozenset({"items", "analysis", "issuer"})  # widespread.phrase: the rule's widespread items
+
+
+@dataclass(frozen=True)
+class Widespread:
+    """When a rule's matches cover nearly every unit it looks at, they are one shared problem."""
+
+    share: Decimal  # matched / looked-at units from which the problem is widespread (0-1)
+    phrase: RuleText  # how an authority rule names it, rendered per item
+
+
+@dataclass(frozen=True)
+class AnnexSpec:
+    """How a rule lists its units in the annex when there are more than `over`."""
+
+    over: int
+    title: RuleText
+    column: str
+    detail: RuleText | None
 
 
 @dataclass(frozen=True)
@@ -54,9 +94,13 @@ class Rule:
     text: RuleText
     notice: RuleText | None  # None: the notice is `text` rendered for the one unit
     applies_to: tuple[UnitKind, ...]  # empty: every kind
-    for_each: str | None  # "target": evaluated once per configured target
+    for_each: str | None  # "target" or "group": evaluated once per configured target / per group
     order: int
     line: int
+    about_authority: bool = False  # one passage about the authority as a whole, no unit
+    combine: bool = False  # a loop's matches make one directive rendered with `items`
+    annex: AnnexSpec | None = None
+    widespread: Widespread | None = None
 
     def applies(self, kind: UnitKind) -> bool:
         """Whether units of `kind` are considered by this rule at all."""
@@ -163,6 +207,15 @@ def _rule(
     title = item.get("title")
     if "title" in item and (not isinstance(title, str) or not title.strip()):
         problems.append(doc.problem(path + ("title",), f"{where}: “title” phải là một dòng chữ ngắn"))
+    about = item.get("about", "units")
+    authority = about == "authority"
+    if about not in ABOUT_CHOICES:
+        problems.append(doc.problem(path + ("about",), f"{where}: “about” chỉ nhận: {', '.join(ABOUT_CHOICES)}"))
+    if authority:
+        for key in UNIT_ONLY_KEYS:
+            if key in item:
+                problems.append(doc.problem(path + (key,), f"{where}: quy tắc về toàn địa phương (about: authority) "
+                                                           f"không nêu đơn vị nào, không dùng “{key}”"))
     applies_to = (
         _applies_to(doc, item.get("applies_to"), path + ("applies_to",), where, problems)
         if "applies_to" in item
@@ -173,19 +226,78 @@ def _rule(
         problems.append(
             doc.problem(path + ("for_each",), f"{where}: “for_each” chỉ nhận: {', '.join(FOR_EACH_CHOICES)}")
         )
+    combine = item.get("combine", False)
+    if not isinstance(combine, bool):
+        problems.append(doc.problem(path + ("combine",), f"{where}: “combine” là true hoặc false"))
+    elif combine and "for_each" not in item:
+        problems.append(doc.problem(path + ("combine",), f"{where}: “combine” chỉ dùng cùng “for_each”"))
     order = item.get("order", 0)
     if isinstance(order, bool) or not isinstance(order, int):
         problems.append(doc.problem(path + ("order",), f"{where}: “order” phải là số nguyên"))
-    in_loop = for_each == "target"
-    when = parser.parse(item["when"], path + ("when",), where, in_loop) if "when" in item else None
-    text_names = TEXT_NAMES | (TARGET_LOOP_NAMES if in_loop else frozenset())
-    notice_names = NOTICE_NAMES | (NOTICE_TARGET_LOOP_NAMES if in_loop else frozenset())
+    loop = for_each if for_each in FOR_EACH_CHOICES else None
+    kind = RuleKind(loop=loop, authority=authority)
+    when = parser.parse(item["when"], path + ("when",), where, kind) if "when" in item else None
+    looped = loop is not None and not combine
+    notice_names: frozenset[str] = frozenset()
+    if authority:
+        text_names = AUTHORITY_NAMES
+    else:
+        text_names = TEXT_NAMES | (TARGET_LOOP_NAMES if looped and loop == "target" else frozenset()) | (
+            GROUP_LOOP_NAMES if looped and loop == "group" else frozenset())
+        notice_names = NOTICE_NAMES | (NOTICE_TARGET_LOOP_NAMES if looped and loop == "target" else frozenset()) | (
+            NOTICE_GROUP_LOOP_NAMES if looped and loop == "group" else frozenset())
     text = _text(doc, item, "text", path, where, text_names, problems)
-    notice = _text(doc, item, "notice", path, where, notice_names, problems)
+    notice = _text(doc, item, "notice", path, where, notice_names, problems) if not authority else None
+    annex = _annex(doc, item, path, where, problems) if not authority else None
+    widespread = _widespread(doc, item, path, where, problems) if not authority else None
     if len(problems) > before or when is None or text is None:
         return None
     assert isinstance(rule_id, str) and isinstance(title, str) and isinstance(order, int)
-    return Rule(rule_id, title.strip(), when, text, notice, applies_to, for_each, order, line)
+    return Rule(rule_id, title.strip(), when, text, notice, applies_to, loop, order, line,
+                about_authority=authority, combine=bool(combine), annex=annex, widespread=widespread)
+
+
+def _annex(doc: YamlDocument, item: dict[Any, Any], path: KeyPath, where: str,
+           problems: list[Problem]) -> AnnexSpec | None:
+    keys = [k for k in ("annex_title", "annex_column", "annex_detail") if k in item]
+    if "annex_over" not in item:
+        for key in keys:
+            problems.append(doc.problem(path + (key,), f"{where}: “{key}” chỉ dùng cùng “annex_over”"))
+        return None
+    over = item["annex_over"]
+    if isinstance(over, bool) or not isinstance(over, int) or over < 1:
+        problems.append(doc.problem(path + ("annex_over",), f"{where}: “annex_over” là một số nguyên dương"))
+        return None
+    if "annex_title" not in item:
+        problems.append(doc.problem(path + ("annex_over",), f"{where}: thiếu “annex_title” (tên danh sách ở Phụ lục)"))
+        return None
+    column = item.get("annex_column", "")
+    if not isinstance(column, str):
+        problems.append(doc.problem(path + ("annex_column",), f"{where}: “annex_column” là một dòng chữ"))
+        return None
+    title = _text(doc, item, "annex_title", path, where, ITEM_NAMES, problems)
+    detail = _text(doc, item, "annex_detail", path, where, DETAIL_NAMES, problems)
+    if title is None:
+        return None
+    return AnnexSpec(over, title, column.strip(), detail)
+
+
+def _widespread(doc: YamlDocument, item: dict[Any, Any], path: KeyPath, where: str,
+                problems: list[Problem]) -> Widespread | None:
+    if "widespread" not in item:
+        return None
+    value = item["widespread"]
+    key_path = path + ("widespread",)
+    if not isinstance(value, dict) or set(value) != set(WIDESPREAD_KEYS):
+        problems.append(doc.problem(key_path, f"{where}: “widespread” cần đúng hai khóa: share (0–1) và phrase"))
+        return None
+    share = value["share"]
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+        problems.append(doc.problem(key_path + ("share",), f"{where}: “widespread.share” là tỷ lệ trên 0 đến 1, "
+                                                           f"không phải “{share}”"))
+        return None
+    phrase = _text(doc, value, "phrase", key_path, where, WIDESPREAD_NAMES, problems)
+    return Widespread(Decimal(str(share)), phrase) if phrase is not None else None
 
 
 def _check_id(

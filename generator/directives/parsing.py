@@ -17,6 +17,7 @@ from generator.common.yamlfile import KeyPath, YamlDocument
 from generator.directives.conditions import (
     OPERATORS,
     AllOf,
+    Always,
     AnyOf,
     Comparison,
     Condition,
@@ -28,7 +29,18 @@ from generator.directives.conditions import (
     Ranked,
     Scope,
 )
-from generator.directives.figures import FIGURES, Figure, FigureType
+from generator.directives.figures import (
+    AUTHORITY_FIGURES,
+    FIGURES,
+    GROUP_CODES,
+    GROUP_LOOP_FIGURES,
+    AuthorityFigure,
+    Figure,
+    FigureType,
+    LoopFigure,
+)
+
+AnyFigure = Figure | LoopFigure | AuthorityFigure
 
 # Each form: its own key, and the other keys it accepts.
 FORMS: dict[str, frozenset[str]] = {
@@ -41,7 +53,19 @@ FORMS: dict[str, frozenset[str]] = {
     "misses_target": frozenset({"misses_target"}),
     "misses_any_target": frozenset({"misses_any_target"}),
     "misses_current_target": frozenset({"misses_current_target"}),
+    "always": frozenset({"always"}),
 }
+# Forms that look at one unit: not in a rule about the authority as a whole.
+UNIT_FORMS = frozenset({"top", "bottom", "misses_target", "misses_any_target", "misses_current_target"})
+
+
+@dataclass(frozen=True)
+class RuleKind:
+    """What a condition may name: the loop of its rule ("target", "group" or None) and whether the
+    rule is about the authority as a whole (authority figures only) or about each unit."""
+
+    loop: str | None = None
+    authority: bool = False
 
 
 def suggestion(word: str, choices: Collection[str]) -> str:
@@ -58,7 +82,7 @@ class ConditionParser:
     problems: list[Problem]
     target_ids: Sequence[str] | None  # configured targets, when known at load time
 
-    def parse(self, data: Any, path: KeyPath, where: str, in_target_loop: bool) -> Condition | None:
+    def parse(self, data: Any, path: KeyPath, where: str, kind: RuleKind) -> Condition | None:
         """The condition at `path` of the document, or None after recording problems."""
         line = self.doc.line_of(path)
         if not isinstance(data, dict) or not data:
@@ -92,15 +116,24 @@ class ConditionParser:
             )
         if extra:
             return None
+        if kind.authority and form in UNIT_FORMS:
+            self._fail(path + (form,), f"{where}: quy tắc về toàn địa phương (about: authority) không dùng “{form}”; "
+                                       "chỉ dùng figure (các chỉ số của địa phương), all, any, not, always")
+            return None
+        if form == "always":
+            if data[form] is not True:
+                self._fail(path + (form,), f"{where}: “always” chỉ nhận giá trị true")
+                return None
+            return Always(line)
         if form == "figure":
-            return self._comparison(data, path, where, line)
+            return self._comparison(data, path, where, line, kind)
         if form in ("all", "any"):
-            return self._combination(form, data[form], path + (form,), where, in_target_loop, line)
+            return self._combination(form, data[form], path + (form,), where, kind, line)
         if form == "not":
-            inner = self.parse(data["not"], path + ("not",), where, in_target_loop)
+            inner = self.parse(data["not"], path + ("not",), where, kind)
             return Not(inner, line) if inner is not None else None
         if form in ("top", "bottom"):
-            return self._ranked(Direction(form), data, path, where, line)
+            return self._ranked(Direction(form), data, path, where, line, kind)
         if form == "misses_target":
             return self._misses_target(data["misses_target"], path + ("misses_target",), where, line)
         if form == "misses_any_target":
@@ -111,7 +144,7 @@ class ConditionParser:
         if data[form] is not True:
             self._fail(path + (form,), f"{where}: “misses_current_target” chỉ nhận giá trị true (phủ định bằng not)")
             return None
-        if not in_target_loop:
+        if kind.loop != "target":
             self._fail(
                 path + (form,),
                 f"{where}: “misses_current_target” chỉ dùng trong quy tắc có “for_each: target”",
@@ -122,16 +155,26 @@ class ConditionParser:
     def _fail(self, path: KeyPath, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
 
-    def _figure(self, name: Any, path: KeyPath, where: str) -> Figure | None:
-        if not isinstance(name, str) or name not in FIGURES:
-            close = difflib.get_close_matches(str(name), list(FIGURES), n=1, cutoff=0.6)
-            hint = f" (có phải “{close[0]}”: {FIGURES[close[0]].meaning}?)" if close else ""
+    def _figure(self, name: Any, path: KeyPath, where: str, kind: RuleKind) -> AnyFigure | None:
+        known: dict[str, AnyFigure] = dict(AUTHORITY_FIGURES)
+        if not kind.authority:
+            known.update(FIGURES)
+            if kind.loop == "group":
+                known.update(GROUP_LOOP_FIGURES)
+        if not isinstance(name, str) or name not in known:
+            close = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
+            hint = f" (có phải “{close[0]}”: {known[close[0]].meaning}?)" if close else ""
+            if isinstance(name, str) and name in GROUP_LOOP_FIGURES:
+                hint = " (chỉ dùng trong quy tắc có “for_each: group”)"
+            elif isinstance(name, str) and name in FIGURES:
+                hint = " (là chỉ số của từng đơn vị; quy tắc about: authority chỉ dùng chỉ số của địa phương)"
             self._fail(path, f"{where}: chỉ số “{name}” không có{hint}; danh sách chỉ số xem docs/rules.md")
             return None
-        return FIGURES[name]
+        return known[name]
 
-    def _comparison(self, data: dict[Any, Any], path: KeyPath, where: str, line: int) -> Condition | None:
-        figure = self._figure(data["figure"], path + ("figure",), where)
+    def _comparison(self, data: dict[Any, Any], path: KeyPath, where: str, line: int,
+                    kind: RuleKind) -> Condition | None:
+        figure = self._figure(data["figure"], path + ("figure",), where, kind)
         ok = figure is not None
         op = data.get("op")
         if "op" not in data:
@@ -147,6 +190,10 @@ class ConditionParser:
         elif figure is not None and figure.type is FigureType.BOOLEAN and op not in ("==", "!="):
             self._fail(path + ("op",), f"{where}: chỉ số “{figure.name}” là đúng/sai, chỉ so sánh bằng == hoặc !=")
             ok = False
+        elif figure is not None and figure.type is FigureType.GROUP and op not in ("==", "!="):
+            self._fail(path + ("op",),
+                       f"{where}: chỉ số “{figure.name}” là một nhóm chỉ số, chỉ so sánh bằng == hoặc !=")
+            ok = False
         if "value" not in data:
             self._fail(path, f"{where}: thiếu khóa “value”")
             return None
@@ -156,8 +203,14 @@ class ConditionParser:
         assert figure is not None and isinstance(op, str)
         return Comparison(figure.name, op, value, line)
 
-    def _value(self, figure: Figure, raw: Any, path: KeyPath, where: str) -> Decimal | int | bool | None:
+    def _value(self, figure: AnyFigure, raw: Any, path: KeyPath, where: str) -> Decimal | int | bool | str | None:
         kind = figure.type
+        if kind is FigureType.GROUP:
+            if isinstance(raw, str) and raw in GROUP_CODES:
+                return raw
+            self._fail(path, f"{where}: chỉ số “{figure.name}” cần mã nhóm chỉ số ({', '.join(GROUP_CODES)}), "
+                             f"không phải “{raw}”{suggestion(str(raw), GROUP_CODES)}")
+            return None
         if kind is FigureType.BOOLEAN:
             if isinstance(raw, bool):
                 return raw
@@ -184,19 +237,19 @@ class ConditionParser:
         return value
 
     def _combination(
-        self, form: str, items: Any, path: KeyPath, where: str, in_target_loop: bool, line: int
+        self, form: str, items: Any, path: KeyPath, where: str, kind: RuleKind, line: int
     ) -> Condition | None:
         if not isinstance(items, list) or not items:
             self._fail(path, f"{where}: “{form}” cần một danh sách điều kiện (mỗi dòng bắt đầu bằng “- ”)")
             return None
-        parsed = [self.parse(item, path + (i,), where, in_target_loop) for i, item in enumerate(items)]
+        parsed = [self.parse(item, path + (i,), where, kind) for i, item in enumerate(items)]
         if any(p is None for p in parsed):
             return None
         children = tuple(p for p in parsed if p is not None)
         return AllOf(children, line) if form == "all" else AnyOf(children, line)
 
     def _ranked(
-        self, direction: Direction, data: dict[Any, Any], path: KeyPath, where: str, line: int
+        self, direction: Direction, data: dict[Any, Any], path: KeyPath, where: str, line: int, kind: RuleKind
     ) -> Condition | None:
         form = direction.value
         count = data[form]
@@ -209,12 +262,18 @@ class ConditionParser:
             self._fail(path, f"{where}: “{form}” cần khóa “by” (xếp theo chỉ số nào)")
             ok = False
         else:
-            figure = self._figure(data["by"], path + ("by",), where)
-            if figure is None:
+            found = self._figure(data["by"], path + ("by",), where, RuleKind())
+            if found is None:
                 ok = False
-            elif figure.type is FigureType.BOOLEAN:
-                self._fail(path + ("by",), f"{where}: không xếp hạng được theo chỉ số đúng/sai “{figure.name}”")
+            elif not isinstance(found, Figure):
+                self._fail(path + ("by",),
+                           f"{where}: chỉ xếp hạng được theo chỉ số của từng đơn vị, không theo “{found.name}”")
                 ok = False
+            elif found.type in (FigureType.BOOLEAN, FigureType.GROUP):
+                self._fail(path + ("by",), f"{where}: không xếp hạng được theo chỉ số đúng/sai “{found.name}”")
+                ok = False
+            else:
+                figure = found
         scope = data.get("scope", Scope.KIND.value)
         if scope not in {s.value for s in Scope}:
             self._fail(

@@ -24,8 +24,11 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from generator.analysis import Analysis, Target, TargetCheck, UnitAnalysis
+from generator.config import Issuer
 from generator.content import DispatchContext, NoticeContext
+from generator.directives import Item, Rule, RuleText, UnitItem, WidespreadProblem
 from generator.review.meanings import CLASS_NOUNS, ISSUER_EXAMPLES, MEANINGS
+from generator.snapshot import Group
 
 Kind = Literal["scalar", "object", "sequence", "mapping", "any"]
 SCALARS = (Decimal, int, float, str, bool, datetime, date)
@@ -165,23 +168,76 @@ def _synthetic(name: str, annotation: Any, meaning: str, example: str) -> Member
     return Member(name, "", type_ref(annotation), meaning, example)
 
 
+_RULE_SHARED = (
+    _synthetic("analysis", Analysis, "Toàn bộ kết quả phân tích của kỳ", "UBND Thành phố Hà Nội, 7/2024"),
+    _synthetic("targets", dict[str, Target], "Các chỉ tiêu, tra theo mã chỉ tiêu", "targets.online_payment"),
+    _synthetic("issuer", Issuer, "Cơ quan ban hành (từ hồ sơ cơ quan)", "Ủy ban nhân dân Thành phố"),
+    _synthetic("plan", str | None, "Văn bản đặt ra chỉ tiêu của năm (từ hồ sơ cơ quan; có thể không có)",
+               "Kế hoạch cải cách hành chính năm 2024 của UBND Thành phố"),
+)
+_TARGET = _synthetic("target", Target, "Chỉ tiêu đang xét (chỉ trong quy tắc có for_each: target, không có combine)",
+                     "Tỷ lệ thanh toán trực tuyến ≥ 55%")
+_GROUP = _synthetic("group", Group, "Nhóm chỉ số đang xét (chỉ trong quy tắc có for_each: group, không có combine)",
+                    "Công khai, minh bạch")
 RULE_TEXT_ROOT: dict[str, Member] = {m.name: m for m in (
     _synthetic("units", tuple[UnitAnalysis, ...], "Các đơn vị thỏa điều kiện của quy tắc", "Sở Tư pháp"),
     _synthetic("names", str, "Tên các đơn vị thỏa điều kiện, nối bằng dấu phẩy và “và”",
                "Sở Du lịch, Sở Công Thương và UBND huyện Gia Lâm"),
-    _synthetic("analysis", Analysis, "Toàn bộ kết quả phân tích của tháng", "UBND Thành phố Hà Nội, 7/2024"),
-    _synthetic("targets", dict[str, Target], "Các chỉ tiêu, tra theo mã chỉ tiêu", "targets.online_payment"),
-    _synthetic("target", Target, "Chỉ tiêu đang xét (chỉ trong quy tắc có for_each: target)",
-               "Tỷ lệ thanh toán trực tuyến ≥ 55%"),
+    _synthetic("items", tuple[Item, ...],
+               "Từng chỉ tiêu hoặc nhóm chỉ số đã xét và các đơn vị thỏa điều kiện (quy tắc có for_each; quy tắc "
+               "khác: một mục)", "Tỷ lệ thanh toán: 24 đơn vị"),
+    _synthetic("annexed", bool, "Có danh sách đơn vị lập tại Phụ lục thay vì nêu tên (annex_over)", "đúng"),
+    *_RULE_SHARED, _TARGET, _GROUP,
 )}
 RULE_NOTICE_ROOT: dict[str, Member] = {m.name: m for m in (
     _synthetic("unit", UnitAnalysis, "Đơn vị nhận thông báo", "Sở Tư pháp"),
-    RULE_TEXT_ROOT["analysis"],
-    RULE_TEXT_ROOT["targets"],
-    RULE_TEXT_ROOT["target"],
+    _synthetic("items", tuple[UnitItem, ...], "Các chỉ tiêu, nhóm chỉ số của quy tắc mà đơn vị thỏa điều kiện",
+               "Tỷ lệ số hóa hồ sơ: 42,4%"),
+    *_RULE_SHARED, _TARGET, _GROUP,
     _synthetic("check", TargetCheck, "Kết quả của đơn vị với chỉ tiêu đang xét (chỉ trong quy tắc có for_each: target)",
                "42,4% so với tối thiểu 100%"),
+    _synthetic("score", Decimal | None, "Điểm của đơn vị ở nhóm chỉ số đang xét (chỉ trong quy tắc có for_each: group)",
+               "8,24"),
+    _synthetic("share", Decimal | None, "Tỷ lệ điểm đó so với điểm tối đa (chỉ trong quy tắc có for_each: group)",
+               "45,8%"),
 )}
+_ITEM = _synthetic("item", Item, "Chỉ tiêu hoặc nhóm chỉ số đang xét và các đơn vị thỏa điều kiện",
+                   "Công khai, minh bạch: 28 đơn vị")
+_ANALYSIS_ISSUER = tuple(m for m in _RULE_SHARED if m.name in ("analysis", "issuer"))
+RULE_ITEM_ROOT: dict[str, Member] = {m.name: m for m in (_ITEM, *_ANALYSIS_ISSUER)}
+RULE_DETAIL_ROOT: dict[str, Member] = {m.name: m for m in (
+    _ITEM, *_ANALYSIS_ISSUER,
+    _synthetic("unit", UnitAnalysis, "Đơn vị của dòng danh sách", "Ban Dân tộc"),
+    _synthetic("check", TargetCheck | None, "Kết quả của đơn vị với chỉ tiêu đang xét (quy tắc for_each: target)",
+               "42,4% so với 100%"),
+    _synthetic("score", Decimal | None, "Điểm của đơn vị ở nhóm chỉ số đang xét (quy tắc for_each: group)", "8,43"),
+    _synthetic("share", Decimal | None, "Tỷ lệ điểm đó so với điểm tối đa (quy tắc for_each: group)", "46,8%"),
+)}
+RULE_WIDESPREAD_ROOT: dict[str, Member] = {m.name: m for m in (
+    _synthetic("items", tuple[Item, ...], "Các chỉ tiêu, nhóm chỉ số mà gần như mọi đơn vị thỏa điều kiện",
+               "Công khai, minh bạch: 163/163 đơn vị"),
+    *_ANALYSIS_ISSUER,
+)}
+RULE_AUTHORITY_ROOT: dict[str, Member] = {m.name: m for m in (
+    *_RULE_SHARED,
+    _synthetic("widespread", tuple[WidespreadProblem, ...],
+               "Các hạn chế chung của gần như mọi đơn vị mà các quy tắc trước đã tách ra (quy tắc about: authority)",
+               "nhóm chỉ số “Công khai, minh bạch” (163/163 cơ quan, đơn vị) đạt dưới 50% …"),
+)}
+
+
+def rule_snippets(rule: Rule) -> tuple[tuple[str, RuleText | None, Mapping[str, Member]], ...]:
+    """Each wording of a rule with what it is called in the review pack and the names it may use."""
+    if rule.about_authority:
+        return (("công văn", rule.text, RULE_AUTHORITY_ROOT),)
+    snippets: list[tuple[str, RuleText | None, Mapping[str, Member]]] = [
+        ("công văn", rule.text, RULE_TEXT_ROOT), ("thông báo gửi đơn vị", rule.notice, RULE_NOTICE_ROOT)]
+    if rule.annex is not None:
+        snippets += [("tên danh sách ở Phụ lục", rule.annex.title, RULE_ITEM_ROOT),
+                     ("chi tiết từng dòng của danh sách", rule.annex.detail, RULE_DETAIL_ROOT)]
+    if rule.widespread is not None:
+        snippets.append(("cách nêu hạn chế chung", rule.widespread.phrase, RULE_WIDESPREAD_ROOT))
+    return tuple(snippets)
 
 
 def context_root(template_id: str) -> Mapping[str, Member] | None:
@@ -279,7 +335,8 @@ def reachable_classes() -> tuple[type, ...]:
     """Every class a template or rule snippet can reach (for the completeness test)."""
     seen: dict[type, None] = {}
     roots = [m.type for cls in TEMPLATE_CONTEXTS.values() for m in members(cls).values()]
-    roots += [m.type for m in (*RULE_TEXT_ROOT.values(), *RULE_NOTICE_ROOT.values())]
+    roots += [m.type for root in (RULE_TEXT_ROOT, RULE_NOTICE_ROOT, RULE_AUTHORITY_ROOT, RULE_DETAIL_ROOT,
+                                   RULE_WIDESPREAD_ROOT) for m in root.values()]
     roots += [TypeRef("object", cls) for cls in TEMPLATE_CONTEXTS.values()]
     while roots:
         target = _object_of(roots.pop())

@@ -14,7 +14,17 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from generator.common.jinja_env import FILTERS, text_environment
-from generator.review.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, TEMPLATE_CONTEXTS, Member, entries, members
+from generator.review.catalogue import (
+    RULE_AUTHORITY_ROOT,
+    RULE_DETAIL_ROOT,
+    RULE_NOTICE_ROOT,
+    RULE_TEXT_ROOT,
+    RULE_WIDESPREAD_ROOT,
+    TEMPLATE_CONTEXTS,
+    Member,
+    entries,
+    members,
+)
 from generator.review.meanings import LOOP_MEANINGS
 
 # A maintainer document of the source checkout (not package data): relative to the checkout root.
@@ -43,7 +53,8 @@ FILTER_DOCS: tuple[FilterDoc, ...] = (
     FilterDoc("percent", "Giá trị đã là phần trăm (0–100), mặc định 1 chữ số thập phân; percent(0) không lấy số lẻ",
               "{{ 44.83|percent }} / {{ 55|percent(0) }}"),
     FilterDoc("share", "Tỷ lệ (0–1) viết thành phần trăm", "{{ 0.44828|share }}"),
-    FilterDoc("change", "Độ lớn của mức thay đổi, bỏ dấu và số 0 thừa (dùng sau “tăng”/“giảm”)", "{{ -8.10|change }}"),
+    FilterDoc("change", "Độ lớn của mức thay đổi điểm, bỏ dấu, hai chữ số thập phân (dùng sau “tăng”/“giảm”)",
+              "{{ -8.10|change }}"),
     FilterDoc("number", "Số với số chữ số thập phân cho trước; number(2, true) bỏ số 0 thừa",
               "{{ 18|number(0) }} / {{ 8.10|number(2, true) }}"),
     FilterDoc("short_date", "Ngày dạng ngắn theo Nghị định 30", "{{ authority.cutoff|short_date }}"),
@@ -115,6 +126,12 @@ def catalogue_markdown() -> str:
     out += _variables_table(RULE_TEXT_ROOT)
     out += ["", "## Quy tắc chỉ đạo: lời văn trong thông báo gửi đơn vị (`notice`)", ""]
     out += _variables_table(RULE_NOTICE_ROOT)
+    out += ["", "## Quy tắc chỉ đạo về toàn địa phương (`about: authority`): lời văn `text`", ""]
+    out += _variables_table(RULE_AUTHORITY_ROOT)
+    out += ["", "## Quy tắc chỉ đạo: danh sách ở Phụ lục (`annex_title`, `annex_detail`)", ""]
+    out += _variables_table(RULE_DETAIL_ROOT)
+    out += ["", "## Quy tắc chỉ đạo: hạn chế chung (`widespread.phrase`)", ""]
+    out += _variables_table(RULE_WIDESPREAD_ROOT)
     out += ["", "## Trong vòng lặp `{% for %}`: biến `loop`", "", "| Biến | Ý nghĩa | Ví dụ |", "|---|---|---|"]
     for name, (meaning, example) in LOOP_MEANINGS.items():
         out.append(f"| `loop.{name}` | {_cell(meaning)} | {_cell(example)} |")

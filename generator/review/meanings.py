@@ -21,7 +21,7 @@ MEANINGS: dict[str, tuple[str, str]] = {
     "AuthorityAnalysis.delta_previous": ("Thay đổi tổng điểm so với kỳ trước (trống khi thiếu số liệu kỳ trước)",
                                          "tăng 1,61 điểm so với tháng 6/2024"),
     "AuthorityAnalysis.delta_before": ("Thay đổi tổng điểm so với hai kỳ trước (trống khi thiếu số liệu kỳ đó)",
-                                       "tăng 8,1 điểm so với tháng 5/2024"),
+                                       "tăng 8,10 điểm so với tháng 5/2024"),
     "AuthorityAnalysis.weakest_group": ("Nhóm chỉ số có kết quả thấp nhất của địa phương",
                                         "Công khai, minh bạch: 4,20/18"),
     "AuthorityAnalysis.overdue_total": ("Tổng số hồ sơ quá hạn toàn địa phương (lũy kế)", "53.828"),
@@ -171,6 +171,31 @@ MEANINGS: dict[str, tuple[str, str]] = {
     "Analysis.history_periods": ("Các kỳ trước có số liệu để so sánh", "5/2024, 6/2024"),
     "Analysis.targets": ("Các chỉ tiêu năm được cấu hình", "Tỷ lệ thanh toán trực tuyến ≥ 55%, ..."),
     "Analysis.window": ("Các kỳ của chuỗi số liệu, từ kỳ cũ nhất đến kỳ này", "4/2024, 5/2024, 6/2024, 7/2024"),
+    # Item: one value of a rule's loop and the units it matched (rule snippets: `items`)
+    "Item.target": ("Chỉ tiêu đang xét (quy tắc for_each: target; trống ở quy tắc khác)",
+                    "Tỷ lệ thanh toán trực tuyến ≥ 55%"),
+    "Item.group": ("Nhóm chỉ số đang xét (quy tắc for_each: group; trống ở quy tắc khác)", "Công khai, minh bạch"),
+    "Item.units": ("Các đơn vị thỏa điều kiện với chỉ tiêu, nhóm chỉ số này", "Sở Tư pháp, UBND huyện Ba Vì"),
+    "Item.considered": ("Số đơn vị được xét (có số liệu về chỉ tiêu, nhóm chỉ số này)", "51"),
+    "Item.annexed": ("Quá nhiều đơn vị để nêu tên: lập danh sách tại Phụ lục", "đúng"),
+    "Item.names": ("Tên các đơn vị, nối bằng dấu phẩy và “và”", "Sở Du lịch, Sở Công Thương và UBND huyện Gia Lâm"),
+    "Item.count": ("Số đơn vị thỏa điều kiện", "24"),
+    "Item.codes": ("Mã các đơn vị thỏa điều kiện", "STP, H-BAVI"),
+    # UnitItem: one item as a unit's notice sees it
+    "UnitItem.target": ("Chỉ tiêu đang xét", "Tỷ lệ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính"),
+    "UnitItem.group": ("Nhóm chỉ số đang xét", "Công khai, minh bạch"),
+    "UnitItem.check": ("Kết quả của đơn vị với chỉ tiêu đang xét", "42,4% so với 100%"),
+    "UnitItem.score": ("Điểm của đơn vị ở nhóm chỉ số đang xét", "8,24"),
+    "UnitItem.share": ("Tỷ lệ điểm đó so với điểm tối đa của nhóm", "45,8%"),
+    # WidespreadProblem: a problem of (nearly) every unit, set aside for the authority rules
+    "WidespreadProblem.rule_id": ("Mã quy tắc đã tách hạn chế chung này ra", "weak_group"),
+    "WidespreadProblem.items": ("Các chỉ tiêu, nhóm chỉ số là hạn chế chung", "Công khai, minh bạch (163/163)"),
+    "WidespreadProblem.phrase": ("Lời của quy tắc nêu hạn chế chung",
+                                 "nhóm chỉ số “Công khai, minh bạch” (163/163 cơ quan, đơn vị) đạt dưới 50% …"),
+    # AnnexList: units a directive lists in the annex instead of naming them
+    "AnnexList.title": ("Tên danh sách ở Phụ lục", "Các đơn vị có nhóm chỉ số “Công khai, minh bạch” đạt dưới 50% …"),
+    "AnnexList.column": ("Tên cột chi tiết của danh sách", "Điểm của nhóm chỉ số"),
+    "AnnexList.rows": ("Các dòng: tên đơn vị và chi tiết", "Ban Dân tộc: 8,43/18 điểm (46,8%)"),
 }
 
 # Examples for issuer profile fields whose description carries no “ví dụ …”.
@@ -203,6 +228,10 @@ CLASS_NOUNS: dict[str, str] = {
     "ChartSwitches": "các biểu đồ được bật",
     "IssueInfo": "số, ngày văn bản",
     "DirectiveView": "nội dung chỉ đạo",
+    "Item": "chỉ tiêu hoặc nhóm chỉ số của quy tắc",
+    "UnitItem": "chỉ tiêu hoặc nhóm chỉ số của đơn vị",
+    "WidespreadProblem": "hạn chế chung",
+    "AnnexList": "danh sách ở Phụ lục",
     "Analysis": "kết quả phân tích",
     "Series": "chuỗi số liệu",
     "SeriesPoint": "kỳ của chuỗi số liệu",

@@ -21,7 +21,7 @@ from generator.content import merge_spans as merge
 from generator.directives import describe_rule, load_rules
 from generator.output import write_atomic
 from generator.render import renderer_for
-from generator.review.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, context_root
+from generator.review.catalogue import context_root, rule_snippets
 from generator.review.check import check_template, require_clean
 from generator.review.samples import (
     SAMPLES_DIR,
@@ -179,9 +179,11 @@ def _rules_body(info: TemplateInfo, months: Months) -> Body:
         blocks.append(Paragraph(merge([Span(f"{LETTERS[i % len(LETTERS)]}) {rule.title} ", bold=True),
                                        Span(f"(mã {rule.id})", italic=True)]), "justify", False))
         blocks.append(Paragraph(merge([Span("Áp dụng: ", italic=True), Span(describe_rule(rule, targets))])))
-        wordings = (("công văn", rule.text, RULE_TEXT_ROOT), ("thông báo gửi đơn vị", rule.notice, RULE_NOTICE_ROOT))
-        for key, text, root in wordings:
+        for key, text, root in rule_snippets(rule):
             blocks.append(_plain(f"Lời văn trong {key}:", italic=True))
+            if text is None and key != "thông báo gửi đơn vị":
+                blocks.append(_plain("(Không có.)"))
+                continue
             if text is None:
                 blocks.append(_plain("(Không viết riêng: dùng lời văn trong công văn, nêu riêng đơn vị nhận.)"))
                 continue

@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.common.errors import ConfigError
 from generator.content import Paragraph, TemplateInfo
 from generator.directives import RuleSet, describe_rule, load_rules
-from generator.review.catalogue import RULE_NOTICE_ROOT, RULE_TEXT_ROOT, context_root
+from generator.review.catalogue import context_root, rule_snippets
 from generator.review.walker import MacroTypes
 from generator.review.wording import Wording, snippet_wording, wording_from_source
 
@@ -141,8 +141,7 @@ def _rule_passages(rules: RuleSet) -> tuple[Passage, ...]:
         section = f"quy tắc “{rule.id}”"
         passages.append(Passage(f"{rule.title} (mã {rule.id})", rule.line, section))
         passages.append(Passage(f"Áp dụng: {describe_rule(rule)}", getattr(rule.when, "line", 0) or rule.line, section))
-        for key, snippet, root in (("công văn", rule.text, RULE_TEXT_ROOT),
-                                   ("thông báo gửi đơn vị", rule.notice, RULE_NOTICE_ROOT)):
+        for key, snippet, root in rule_snippets(rule):
             where = f"{section}, lời văn trong {key}"
             if snippet is None:
                 passages.append(Passage("(Không viết riêng: dùng lời văn trong công văn, nêu riêng đơn vị nhận.)",

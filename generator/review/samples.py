@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.analysis import Analysis, UnitAnalysis
-from generator.build import Prepared, dispatch_document, notice_document, prepare
+from generator.build import Prepared, dispatch_document, notice_document, prepare, rule_settings
 from generator.common import formatting
 from generator.common.errors import CongvanError
 from generator.common.resources import package_path
@@ -120,7 +120,8 @@ def rule_samples(rules_info: TemplateInfo, latest: Prepared, first: Prepared) ->
     cases = []
     for prepared in (latest, first):
         targets = prepared.analysis.targets
-        directives = evaluate(load_rules(rules_info.main_file, targets), prepared.analysis)
+        directives = evaluate(load_rules(rules_info.main_file, targets), prepared.analysis,
+                              rule_settings(prepared.profile, prepared.snapshot))
         blocks: list[Block] = []
         for d in directives:
             blocks.append(Paragraph((Span(f"{d.title} — {len(d.units)} đơn vị", bold=True),), "justify", False))
@@ -129,7 +130,8 @@ def rule_samples(rules_info: TemplateInfo, latest: Prepared, first: Prepared) ->
         cases.append(SampleCase(f"Tháng {month}: các nội dung chỉ đạo trong công văn",
                                 f"{len(directives)} nội dung chỉ đạo.", tuple(blocks)))
     edges = edge_units(latest.analysis)
-    directives = evaluate(load_rules(rules_info.main_file, latest.analysis.targets), latest.analysis)
+    directives = evaluate(load_rules(rules_info.main_file, latest.analysis.targets), latest.analysis,
+                          rule_settings(latest.profile, latest.snapshot))
     for unit in (edges.without_data, edges.missing_all):
         if unit is None:
             continue
