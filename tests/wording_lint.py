@@ -13,6 +13,8 @@ chính", is not a repeated passage, and a list of long names is not a long sente
 - "N đơn vị" that neither names the units nor points to the annex (“Phụ lục”);
 - decimals read alike: a score or a change of score ("… điểm", a table figure) has two decimals, a
   percentage or percentage points one.
+
+A chart's block (caption, alt text, the data it draws) is description, not wording: not linted.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def parse(text: str) -> Golden:
             current.clear()
 
     annex_title = False
+    in_figure = False
 
     for raw in text.splitlines():
         line = raw.rstrip()
@@ -94,6 +97,13 @@ def parse(text: str) -> Golden:
             flush()
             table, in_rows = Table([], []), False
             golden.tables.append(table)
+            continue
+        if line.startswith("[BIỂU ĐỒ "):  # a chart: its caption, alt text and data are not prose
+            flush()
+            in_figure = True
+            continue
+        if in_figure:
+            in_figure = bool(line)
             continue
         if table is not None:
             if not line:
