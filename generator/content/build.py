@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from generator.common.resources import TEMPLATES_DIR
 from generator.config import Profile
 from generator.content.context import IssueInfo, as_variables
 from generator.content.markup import parse_markup
-from generator.content.model import Document, Header, Signer
+from generator.content.model import Block, Document, Header, Paragraph, Signer
 from generator.content.registry import TemplateInfo
 from generator.snapshot import Period
 
@@ -81,7 +82,7 @@ def build_document(
         kind=template.id,
         header=header,
         recipients=markup.recipients if markup.recipients is not None else document_config.recipients,
-        body=markup.body,
+        body=keep_ending_together(markup.body),
         signer=signer,
         copies_to=markup.copies if markup.copies is not None else document_config.copies_to,
         annexes=markup.annexes,
@@ -89,6 +90,22 @@ def build_document(
         draft_notes=notes,
         title=markup.title,
     )
+
+
+# The signature never stands on a page with the closing paragraph alone: the closing and the
+# paragraph before it keep with what follows them (the closing with the signature block).
+ENDING_PARAGRAPHS = 2
+
+
+def keep_ending_together(body: tuple[Block, ...]) -> tuple[Block, ...]:
+    """The body with its last ENDING_PARAGRAPHS blocks, when they are paragraphs, kept with what follows."""
+    kept = list(body)
+    for index in range(len(kept) - 1, max(len(kept) - ENDING_PARAGRAPHS, 0) - 1, -1):
+        block = kept[index]
+        if not isinstance(block, Paragraph):
+            break
+        kept[index] = replace(block, keep_with_next=True)
+    return tuple(kept)
 
 
 @lru_cache(maxsize=4)
