@@ -115,7 +115,8 @@ def annex_rows(document: Any) -> dict[str, list[str]]:
     """Each unit's six group scores and total as the dispatch's annex prints them, by the unit's name."""
     rows = {}
     for block in document.annexes[0].blocks:
-        if isinstance(block, Table) and block.header[0][1].text == "Đơn vị" and len(block.header[0]) == 10:
+        # the ranking tables (9 columns: no change column without an earlier period)
+        if isinstance(block, Table) and block.header[0][0].text == "Xếp hạng":
             for row in block.rows:
                 rows[row[1].text] = [cell.text for cell in row[2:9]]
     return rows
