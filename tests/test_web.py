@@ -197,15 +197,6 @@ def test_too_many_files_are_refused(app, data):
     assert kept_files(data) == []
 
 
-def test_portal_responses_are_refused_clearly_until_the_import_exists(app, data):
-    browser = client(app, "can.bo")
-    token = csrf_of(browser.get("/").text)
-    answer = browser.post("/upload", data={"csrf": token}, files={"files": ("portal.zip", b"PK\x05\x06" + b"\0" * 18,
-                                                                            "application/zip")})
-    assert answer.status_code == 400 and "phản hồi của Cổng Dịch vụ công" in answer.text
-    assert kept_files(data) == []
-
-
 def test_an_unexpected_failure_is_a_vietnamese_page_and_a_logged_traceback(app, data, monkeypatch):
     """A bug in a handler: the user reads a Vietnamese message with an incident code; the log has the traceback."""
     import generator.web.routes_register as routes

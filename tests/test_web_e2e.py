@@ -412,3 +412,38 @@ def test_an_admin_manages_accounts_and_unknown_pages_are_vietnamese(site, browse
     expect(page.locator("h1")).to_have_text("Không tìm thấy")
     shot(page, "not-found")
     page.context.close()
+
+
+def test_staff_upload_the_portal_responses_as_a_zip(site, browser, tmp_path):
+    """The portal's six responses zipped: a score above its maximum is shown with its JSON path; the right ones
+    are refused without a period, then imported with the period and the cutoff typed; the Phú Thọ tables show."""
+    server, _ = site
+    archive, broken = tmp_path / "phu-tho-2026-08.zip", tmp_path / "sai-diem.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as good, zipfile.ZipFile(broken, "w") as bad:
+        for response in sorted((FIXTURES / "portal" / "2026-month").glob("*.json")):
+            good.write(response, f"phu-tho-2026-08/{response.name}")
+            content = response.read_text(encoding="utf-8")
+            if response.name == "transparency.json":  # the first department's total above the group's 18
+                content = re.sub(r'("evaluation":\[\{.*?"totalScore":)[0-9.]+', r"\g<1>19", content, count=1)
+            bad.writestr(response.name, content)
+    page = logged_in(browser, server, "can.bo")
+    page.goto(server.url + "/")
+    page.set_input_files("form[action='/upload'] input[type=file]", str(broken))
+    page.fill("input[name=period]", "2026-08")
+    page.fill("input[name=cutoff]", "2026-09-28T22:14")
+    page.click("form[action='/upload'] button")
+    expect(page.locator("table.problems")).to_contain_text("sai-diem.zip › transparency.json")
+    expect(page.locator("table.problems")).to_contain_text("vượt quá điểm tối đa 18")
+    shot(page, "portal-errors")
+    upload(page, server, archive)
+    expect(page.locator(".error")).to_contain_text("không kèm bản ghi thu thập (capture.json)")
+    shot(page, "portal-refused")
+    page.set_input_files("form[action='/upload'] input[type=file]", str(archive))
+    page.fill("input[name=period]", "2026-08")
+    page.fill("input[name=cutoff]", "2026-09-28T22:14")
+    page.click("form[action='/upload'] button")
+    expect(page.locator(".flash")).to_contain_text("Nhập từ phản hồi của Cổng: 163 đơn vị")
+    expect(page.locator("table.ranking").first).to_contain_text("Sở Tư pháp")
+    shot(page, "portal-snapshot")
+    assert [s.period for s in Register(server.data).snapshots() if s.name == archive.name] == ["2026-08"]
+    page.context.close()

@@ -26,7 +26,7 @@ from generator.web.downloads import attachment
 from generator.web.forms import files, read_form, text
 from generator.web.jobs import BatchOrder
 from generator.web.previews import history_fingerprint, templates_fingerprint
-from generator.web.uploads import ACCEPTED, UploadRefused, accept
+from generator.web.uploads import ACCEPTED, PortalDetails, UploadRefused, accept
 from generator.web.views import HEADINGS, NUMERIC, authority_line, tables
 
 router = APIRouter()
@@ -85,15 +85,20 @@ def _snapshot_page(ctx: WebContext, request: Request, view: SnapshotView, status
 async def upload(request: Request) -> Response:
     ctx = context_of(request)
     user = ctx.need(request, Role.STAFF)
+    details = PortalDetails()
     try:
         form = await read_form(request, ctx.settings.max_upload_files)
+        details = PortalDetails(text(form, "period", 20), text(form, "cutoff", 40))
         incoming = await files(form, "files")
-        stored = await asyncio.to_thread(accept, ctx.register, incoming, user.name)
+        accepted = await asyncio.to_thread(accept, ctx.register, incoming, user.name, details)
     except UploadRefused as refused:
         return ctx.page(request, "home.html", 400, user=user, upload_error=refused.message, problems=refused.rows,
                         snapshots=ctx.register.snapshots(10), batches=ctx.register.batches(None, 10),
-                        accepted=ACCEPTED, max_files=ctx.settings.max_upload_files)
-    flash(request, f"Đã nhận tệp “{stored.name}”: số liệu hợp lệ.")
+                        accepted=ACCEPTED, max_files=ctx.settings.max_upload_files, period=details.period,
+                        cutoff=details.cutoff)
+    stored = accepted.stored
+    notes = (f"{note[0].upper()}{note[1:]}." for note in accepted.notes)
+    flash(request, " ".join((f"Đã nhận tệp “{stored.name}”: số liệu hợp lệ.", *notes)))
     return RedirectResponse(f"/snapshots/{stored.sha256}", status_code=303)
 
 
