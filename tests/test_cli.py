@@ -222,6 +222,21 @@ def test_inspect_prints_plain_ranking_with_ties_when_not_a_terminal(capsys):
     assert "Hạng" in out and "Tổng điểm" in out
 
 
+def test_inspect_leaves_out_columns_with_nothing_to_say(tmp_path, capsys):
+    """Without an earlier period there is nothing to compare with: no "So tháng trước" columns (the
+    notes column stays: Thanh Oai has no total); with the history beside it, both comparisons are there."""
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(JULY, alone / JULY.name)
+    assert main(["inspect", str(alone / JULY.name)]) == 0
+    out = capsys.readouterr().out
+    header = next(line for line in out.splitlines() if line.startswith("Hạng"))
+    assert header.split() == ["Hạng", "Mã", "Đơn", "vị", "Tổng", "điểm", "Quá", "hạn", "Ghi", "chú"]
+    assert main(["inspect", str(JULY)]) == 0
+    header = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Hạng"))
+    assert "So tháng trước" in header and "So 2 tháng trước" in header and "Ghi chú" in header
+
+
 def test_generate_after_batch_keeps_the_notices_in_the_manifest(tmp_path):
     """generate rewrites the dispatch's record but keeps the notices a batch listed for the same snapshot."""
     out = tmp_path / "out"

@@ -14,6 +14,7 @@ from generator.analysis.model import (
                                       TargetCheck,
                                       UnitAnalysis,
 )
+from generator.analysis.ranked_view import RankedTable, authority_line, ranked_tables, signed
 from generator.analysis.series import SERIES_LENGTH, TREND_LONG, TREND_SHORT, series_window
 
 __all__ = [
@@ -25,11 +26,15 @@ __all__ = [
                                       "Delta",
                                       "KindRanking",
                                       "PeriodTotal",
+                                      "RankedTable",
                                       "Series",
                                       "SeriesPoint",
                                       "Target",
                                       "TargetCheck",
                                       "UnitAnalysis",
                                       "analyse",
+                                      "authority_line",
+                                      "ranked_tables",
                                       "series_window",
+                                      "signed",
 ]

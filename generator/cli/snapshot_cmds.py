@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from generator.analysis import SERIES_LENGTH, Analysis, Delta, KindRanking, Target, analyse
+from generator.analysis import SERIES_LENGTH, RankedTable, Target, analyse, authority_line, ranked_tables
 from generator.cli.options import HistoryOpt, ProfileOpt, SnapshotArg
 from generator.common import formatting
 from generator.common.errors import ConfigError
@@ -65,13 +65,12 @@ def inspect(snapshot: SnapshotArg, history: HistoryOpt = None, profile: ProfileO
     targets, labels, note = _targets(data, profile)
     analysis = analyse(data, earlier.as_mapping(), targets, labels)
     console = Console(highlight=False, soft_wrap=False) if sys.stdout.isatty() else None
-    _print_authority(analysis)
-    headings = _headings(data.meta.period.noun)
-    for ranking in analysis.by_kind:
+    print(authority_line(analysis))
+    for table in ranked_tables(analysis):
         if console is not None:
-            console.print(_rich_table(ranking, headings))
+            console.print(_rich_table(table))
         else:
-            _print_plain(ranking, headings)
+            _print_plain(table)
     if note:
         print(note)
     if xlsx is not None:
@@ -93,57 +92,22 @@ def _targets(data: Snapshot, profile_path: Path | None
     return profile.targets_for(period.year), profile.kind_labels_for(period), None
 
 
-def _print_authority(analysis: Analysis) -> None:
-    a = analysis.authority
-    rank = f", xếp hạng {a.rank}/{a.ranked_count}" if a.rank else ""
-    changes = [f"{_signed(d)} so với {d.period.phrase}" for d in (a.delta_previous, a.delta_before) if d]
-    extra = f" ({'; '.join(changes)})" if changes else ""
-    print(f"{a.name} - {a.period.phrase}: {formatting.score(a.total)}/100 điểm{rank}{extra}")
+def _rich_table(table: RankedTable) -> Table:
+    drawn = Table(title=table.title)
+    for heading, numeric in zip(table.headings, table.numeric, strict=True):
+        drawn.add_column(heading, justify="right" if numeric else "left")
+    for row in table.rows:
+        drawn.add_row(*row)
+    return drawn
 
 
-def _signed(delta: Delta | None) -> str:
-    if delta is None:
-        return ""
-    sign = "+" if delta.change > 0 else "-" if delta.change < 0 else "±"
-    return f"{sign}{formatting.change(delta.change)}"
-
-
-def _rows(ranking: KindRanking) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for u in ranking.ranked + ranking.unranked:
-        rows.append((
-            str(u.rank) if u.rank else "-",
-            u.code,
-            u.name,
-            formatting.score(u.total) if u.total is not None else "",
-            _signed(u.delta_previous),
-            _signed(u.delta_before),
-            formatting.count(u.overdue) if u.overdue is not None else "",
-            u.excluded_reason or "",
-        ))
-    return rows
-
-
-def _headings(noun: str) -> tuple[str, ...]:
-    """Column headings; the comparisons name the period's kind ("So tháng trước", "So quý trước")."""
-    return ("Hạng", "Mã", "Đơn vị", "Tổng điểm", f"So {noun} trước", f"So 2 {noun} trước", "Quá hạn", "Ghi chú")
-
-
-def _rich_table(ranking: KindRanking, headings: tuple[str, ...]) -> Table:
-    table = Table(title=f"{ranking.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
-    for i, heading in enumerate(headings):
-        table.add_column(heading, justify="right" if i in (0, 3, 4, 5, 6) else "left")
-    for row in _rows(ranking):
-        table.add_row(*row)
-    return table
-
-
-def _print_plain(ranking: KindRanking, headings: tuple[str, ...]) -> None:
-    rows = [headings, *_rows(ranking)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(headings))]
-    print(f"\n{ranking.label.capitalize()} ({len(ranking.ranked)} đơn vị được xếp hạng)")
+def _print_plain(table: RankedTable) -> None:
+    rows = [table.headings, *table.rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(table.headings))]
+    print(f"\n{table.title}")
     for row in rows:
-        cells = [c.rjust(w) if i in (0, 3, 4, 5, 6) else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [c.rjust(w) if numeric else c.ljust(w)
+                 for c, w, numeric in zip(row, widths, table.numeric, strict=True)]
         print("  ".join(cells).rstrip())
 
 

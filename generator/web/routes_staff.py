@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
-from generator.analysis import Analysis, analyse
+from generator.analysis import Analysis, analyse, authority_line, ranked_tables
 from generator.build import Prepared, prepare
 from generator.common import formatting
 from generator.common.errors import CongvanError, UsageError
@@ -27,7 +27,6 @@ from generator.web.forms import files, read_form, text
 from generator.web.jobs import BatchOrder
 from generator.web.previews import history_fingerprint, templates_fingerprint
 from generator.web.uploads import ACCEPTED, PortalDetails, UploadRefused, accept
-from generator.web.views import HEADINGS, NUMERIC, authority_line, tables
 
 router = APIRouter()
 FORMATS = ("docx", "pdf")
@@ -72,7 +71,7 @@ def _snapshot_page(ctx: WebContext, request: Request, view: SnapshotView, status
                    **extra: object) -> Response:
     issued = ctx.register.issued_for_snapshot(view.stored.sha256)
     values: dict[str, object] = {
-        "view": view, "tables": tables(view.analysis), "headings": HEADINGS, "numeric": NUMERIC,
+        "view": view, "tables": ranked_tables(view.analysis),
         "authority": authority_line(view.analysis), "issued": issued,
         "signer": signer_text(view.profile) if view.profile else "", "today": date.today().isoformat(),
         "symbol": view.profile.issuer.symbol if view.profile else "", "formats": FORMATS,
