@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(fonts-liberation2 libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fontconfig chromium
-                 libreoffice-writer-nogui)  # LibreOffice: the tests lay out each DOCX to compare it with the PDF
+                 libreoffice-writer-nogui   # LibreOffice: the tests lay out each DOCX to compare it with the PDF
+                 postgresql)                # PostgreSQL server: the register's tests run on a throw-away cluster
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

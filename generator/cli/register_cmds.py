@@ -74,10 +74,16 @@ def _existing(data: Path) -> Register:
 
     from generator.register import DATABASE_ENV, Register, database_file
 
-    if not os.environ.get(DATABASE_ENV, "").strip() and not database_file(data).is_file():
-        raise UsageError(f"Thư mục dữ liệu {data} chưa có sổ đăng ký ({database_file(data).name}); "
-                         "kiểm tra lại --data (mặc định: var/)")
-    return Register(data)
+    if not os.environ.get(DATABASE_ENV, "").strip():
+        if not database_file(data).is_file():
+            raise UsageError(f"Thư mục dữ liệu {data} chưa có sổ đăng ký ({database_file(data).name}); "
+                             "kiểm tra lại --data (mặc định: var/)")
+        return Register(data)
+    register = Register(data, create=False)
+    if not register.has_tables():
+        register.close()
+        raise UsageError(f"Cơ sở dữ liệu {DATABASE_ENV} chưa có sổ đăng ký (chưa có bảng nào); kiểm tra lại địa chỉ")
+    return register
 
 
 def _read_password() -> str:

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, inspect, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -39,6 +40,7 @@ DEFAULT_DATA = Path("var")
 DATABASE_ENV = "CONGVAN_DATABASE_URL"
 DATABASE_FILE = "congvan.db"
 VIETNAM = timezone(timedelta(hours=7))
+MAX_FULL_NAME = 200  # users.full_name
 _USER_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
@@ -104,6 +106,15 @@ class Register:
     def close(self) -> None:
         self.engine.dispose()
 
+    def has_tables(self) -> bool:
+        """Whether the database holds the register's tables (a reading command must not create them)."""
+        try:
+            names = set(inspect(self.engine).get_table_names())
+        except SQLAlchemyError as error:
+            raise RegisterError(f"Không mở được cơ sở dữ liệu ({_safe_url(self.url)}): "
+                                f"{type(error).__name__}") from None
+        return set(Base.metadata.tables) <= names
+
     def relative(self, path: Path) -> str:
         """`path` relative to the data folder, as stored."""
         return Path(path).resolve().relative_to(self.data).as_posix()
@@ -130,7 +141,10 @@ class Register:
         problem = password_problem(password)
         if problem:
             raise UsageError(f"Không tạo được tài khoản “{name}”: {problem}")
-        row = UserRow(name=name, full_name=" ".join(full_name.split()), role=role.value,
+        full_name = " ".join(full_name.split())
+        if len(full_name) > MAX_FULL_NAME:  # PostgreSQL refuses a longer value; SQLite would keep it
+            raise UsageError(f"Họ tên của tài khoản “{name}” dài {len(full_name)} ký tự, quá {MAX_FULL_NAME} ký tự")
+        row = UserRow(name=name, full_name=full_name, role=role.value,
                       password_hash=hash_password(password), active=True, created_at=now())
         try:
             with self.session() as session:
@@ -324,9 +338,17 @@ def _engine(url: str) -> Engine:
             engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(_driver(url), pool_pre_ping=True)
     except (SQLAlchemyError, ImportError, ValueError) as error:
         raise RegisterError(f"Địa chỉ cơ sở dữ liệu không dùng được ({_safe_url(url)}): {error}") from None
+
+
+def _driver(url: str) -> str:
+    """A plain `postgresql://` (or `postgres://`) URL through psycopg 3, the driver the project installs."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
 
 
 def _safe_url(url: str) -> str:
