@@ -212,7 +212,11 @@ def run_job(job: Job) -> JobResult:
     except Exception as error:  # one unit's bug must not stop the others; its traceback is kept
         message = f"lỗi ngoài dự kiến: {type(error).__name__}: {error}.{where_saved(save_traceback(error))}"
         record, failure = None, FailureRecord(job.kind, job.unit_code, message)
-    gc.collect()  # python-docx objects form reference cycles; keep worker memory flat
+    # python-docx objects form reference cycles; collecting them keeps worker memory flat. What is alive
+    # after that outlives the job (fonts, stylesheets, chart frames made on first use), so it is frozen:
+    # the next collection walks only the next document's objects (a full walk cost 16 ms per document).
+    gc.collect()
+    gc.freeze()
     return JobResult(job, record, failure, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, _current_rss_kib(),
                      os.getpid(), time.perf_counter() - started)
 

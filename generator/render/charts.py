@@ -174,6 +174,7 @@ class _Frames:
         if len(self._frames) > self.size:
             while len(self._frames) > self.size:
                 self._frames.popitem(last=False)
+            gc.unfreeze()  # a batch worker freezes what outlives a document, evicted frames included
             gc.collect()
         return frame
 
