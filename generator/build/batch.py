@@ -435,7 +435,7 @@ def batch(request: BatchRequest, on_planned: Callable[[int], None] = lambda tota
     build = request.build
     if request.jobs != 1 and (request.units is None or len(request.units) >= IN_PROCESS_UP_TO):
         start_worker_server()  # it imports the renderers while this process reads and analyses
-    prepared = prepare(build.snapshot, build.history, build.profile)
+    prepared = prepare(build.snapshot, build.history, build.profile, build.signer)
     check_issue_date(prepared, build.issue_date)
     templates = build_templates(prepared, build.official, notices=True)
     dispatch, notice = templates[0], templates[1]

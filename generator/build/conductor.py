@@ -47,11 +47,16 @@ class BuildRequest:
     history: Path | None = None
     profile: Path | None = None
     official: bool = False
+    signer: str | None = None  # the name of one of the profile's signers; None: its default signer
 
     def options(self) -> dict[str, object]:
-        """The options as the manifest records them."""
-        return {"number": self.number, "date": self.issue_date.isoformat() if self.issue_date else None,
-                "formats": list(self.formats), "official": self.official}
+        """The options as the manifest records them (the signer only when one was chosen)."""
+        options: dict[str, object] = {
+            "number": self.number, "date": self.issue_date.isoformat() if self.issue_date else None,
+            "formats": list(self.formats), "official": self.official}
+        if self.signer:
+            options["signer"] = self.signer
+        return options
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ def is_draft(prepared: Prepared, templates: tuple[TemplateInfo, ...]) -> bool:
 
 def generate(request: BuildRequest) -> GenerateResult:
     """The authority's dispatch in every requested format, and the run folder's manifest."""
-    prepared = prepare(request.snapshot, request.history, request.profile)
+    prepared = prepare(request.snapshot, request.history, request.profile, request.signer)
     check_issue_date(prepared, request.issue_date)
     templates = build_templates(prepared, request.official, notices=False)
     dispatch = templates[0]

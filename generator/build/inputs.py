@@ -46,11 +46,13 @@ def rule_settings(profile: Profile, snapshot: Snapshot) -> RuleSettings:
     return RuleSettings(profile.issuer, profile.plan_for(snapshot.meta.period.year), profile.switched_off())
 
 
-def prepare(snapshot_path: Path, history_dir: Path | None = None, profile_path: Path | None = None) -> Prepared:
-    """Read, validate and analyse a snapshot with its history; evaluate the directive rules."""
+def prepare(snapshot_path: Path, history_dir: Path | None = None, profile_path: Path | None = None,
+            signer: str | None = None) -> Prepared:
+    """Read, validate and analyse a snapshot with its history; evaluate the directive rules. `signer` names
+    one of the profile's signers (UsageError listing them when it is none of them); None: the default."""
     snapshot = load_snapshot(snapshot_path)
     profile_path = profile_path or locate_profile(snapshot.meta)
-    profile = load_profile(profile_path)
+    profile = load_profile(profile_path).with_signer(signer)
     history = load_history(snapshot, history_dir, periods_back=SERIES_LENGTH - 1)
     targets = profile.targets_for(snapshot.meta.period.year)
     analysis = analyse(snapshot, history.as_mapping(), targets, profile.kind_labels_for(snapshot.meta.period))

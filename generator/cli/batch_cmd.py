@@ -18,6 +18,7 @@ from generator.cli.options import (
     OfficialOpt,
     OutOpt,
     ProfileOpt,
+    SignerOpt,
     SnapshotArg,
     build_request,
 )
@@ -50,9 +51,10 @@ def run_batch(
     profile: ProfileOpt = None,
     history: HistoryOpt = None,
     official: OfficialOpt = False,
+    signer: SignerOpt = None,
 ) -> None:
     request = batch.BatchRequest(
-        build_request(snapshot, out, formats, number, date, history, profile, official),
+        build_request(snapshot, out, formats, number, date, history, profile, official, signer),
         jobs=jobs, units=None if units is None else tuple(units.split(",")), force=force, zip=zip_)
     progress = _Progress()
     try:

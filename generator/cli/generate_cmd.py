@@ -15,6 +15,7 @@ from generator.cli.options import (
     OfficialOpt,
     OutOpt,
     ProfileOpt,
+    SignerOpt,
     SnapshotArg,
     build_request,
 )
@@ -23,7 +24,8 @@ from generator.cli.options import (
 def register(app: typer.Typer) -> None:
     app.command("generate", help=(
         "Sinh công văn công khai kết quả tháng, quý hoặc năm của địa phương (DOCX, PDF) và manifest.json.\n\n"
-        "Không có --number và --date thì số và ngày để trống cho văn thư điền.\n\n"
+        "Không có --number và --date thì số và ngày để trống cho văn thư điền. --signer chọn người ký trong "
+        "hồ sơ cơ quan (mặc định: người ký ghi ở mục signer).\n\n"
         "Ví dụ: congvan generate fixtures/ha-noi/2024-07.xlsx --out output/ --number 2562 --date 2024-08-06"))(generate)
 
 
@@ -36,9 +38,10 @@ def generate(
     profile: ProfileOpt = None,
     history: HistoryOpt = None,
     official: OfficialOpt = False,
+    signer: SignerOpt = None,
 ) -> None:
     """Everything is rendered in memory first; files are written only when all succeeded."""
-    request = build_request(snapshot, out, formats, number, date, history, profile, official)
+    request = build_request(snapshot, out, formats, number, date, history, profile, official, signer)
     result = build_dispatch(request)
     for warning in result.warnings:
         typer.echo(f"Cảnh báo: {warning}", err=True)

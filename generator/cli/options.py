@@ -31,6 +31,9 @@ DateOpt = Annotated[str | None, typer.Option(
     "--date", help="Ngày ban hành YYYY-MM-DD. Bỏ trống để văn thư điền ngày.", show_default=False)]
 OfficialOpt = Annotated[bool, typer.Option(
     "--official", help="Bản chính thức: từ chối dùng mẫu chưa được phê duyệt.")]
+SignerOpt = Annotated[str | None, typer.Option(
+    "--signer", help="Họ tên người ký, một người có trong hồ sơ cơ quan (signer hoặc signers). "
+                     "Mặc định: người ký ghi ở mục signer.", show_default=False)]
 
 def parse_date(text: str | None) -> date | None:
     if text is None:
@@ -51,7 +54,8 @@ def parse_number(text: str | None) -> str | None:
 
 
 def build_request(snapshot: Path, out: Path, formats: str, number: str | None, date_text: str | None,
-                  history: Path | None, profile: Path | None, official: bool) -> BuildRequest:
+                  history: Path | None, profile: Path | None, official: bool,
+                  signer: str | None = None) -> BuildRequest:
     """The options every building command shares, checked and typed."""
     return BuildRequest(snapshot, out, parse_formats(formats), parse_number(number), parse_date(date_text),
-                        history, profile, official)
+                        history, profile, official, signer.strip() if signer and signer.strip() else None)

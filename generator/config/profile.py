@@ -11,11 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
 from generator.analysis import Target
-from generator.common.errors import ConfigError, Problem
+from generator.common.errors import ConfigError, Problem, UsageError
 from generator.common.layout import Layout
 from generator.common.resources import PROFILES_DIR
 from generator.common.textfold import fold
@@ -110,6 +110,25 @@ class SignerConfig(_Strict):
     title_lines: tuple[str, ...] = Field(description="Chức vụ người ký, ví dụ “PHÓ CHỦ TỊCH”")
     name: str = Field(default="", description="Họ và tên người ký (để trống để văn thư điền)")
 
+    def describe(self) -> str:
+        """Who signs, as the page, the register and messages show it: "Hà Minh Hải (KT. CHỦ TỊCH, PHÓ CHỦ TỊCH)"."""
+        title = ", ".join([*self.authority_lines[-1:], *self.title_lines])
+        name = self.name.strip() or "(chưa có họ tên trong hồ sơ cơ quan)"
+        return f"{name} ({title})" if title else name
+
+
+class ListedSigner(SignerConfig):
+    """One more person who may sign: the name is required (it is how --signer and the page choose them)."""
+
+    name: str = Field(description="Họ và tên người ký")
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("người ký thêm phải ghi rõ họ và tên")
+        return " ".join(value.split())
+
 
 class DocumentConfig(_Strict):
     """Per document kind: who receives it and the "Nơi nhận" list."""
@@ -138,6 +157,9 @@ class Profile(_Strict):
     match: MatchRule
     issuer: Issuer
     signer: SignerConfig
+    signers: tuple[ListedSigner, ...] = Field(
+        default=(), description="Những người khác cũng được ký (signer ở trên là người ký mặc định); chọn bằng "
+                                "--signer hoặc trên trang web")
     documents: dict[str, DocumentConfig]
     layout: Layout = Layout()
     targets: dict[int, tuple[Target, ...]] = Field(default_factory=dict, description="Chỉ tiêu theo năm")
@@ -160,6 +182,41 @@ class Profile(_Strict):
     unit_kind_labels: dict[UnitKind, str] = Field(
         default_factory=dict,
         description="Cách gọi loại đơn vị riêng của cơ quan, ví dụ “xa: xã, phường, đặc khu”")
+
+    @field_validator("signers")
+    @classmethod
+    def _each_signer_once(cls, value: tuple[ListedSigner, ...], info: ValidationInfo) -> tuple[ListedSigner, ...]:
+        """Names choose a signer, so no two people (the default included) may share one."""
+        default = info.data.get("signer")
+        seen = {fold(default.name): "signer"} if isinstance(default, SignerConfig) and default.name.strip() else {}
+        for index, person in enumerate(value):
+            key = fold(person.name)
+            if key in seen:
+                raise ValueError(f"người thứ {index + 1} “{person.name}” trùng tên với {seen[key]}: mỗi người ký "
+                                 "chỉ ghi một lần")
+            seen[key] = f"người thứ {index + 1} của signers"
+        return value
+
+    def signer_choices(self) -> tuple[SignerConfig, ...]:
+        """Who may sign: the default `signer` first, then `signers`."""
+        return (self.signer, *self.signers)
+
+    def with_signer(self, name: str | None) -> Profile:
+        """This profile with the person called `name` as its signer; None or empty: the default signer.
+
+        A name not among `signer_choices()` is a UsageError listing them (exit 2)."""
+        if name is None or not name.strip():
+            return self
+        for person in self.signer_choices():
+            if person.name.strip() and fold(person.name) == fold(name):
+                if person is self.signer:
+                    return self
+                # The default's unconfirmed name no longer concerns a document someone else signs.
+                kept = {k: v for k, v in self.placeholders.items() if k != "signer.name"}
+                return self.model_copy(update={"signer": person, "placeholders": kept})
+        listed = "; ".join(p.describe() for p in self.signer_choices() if p.name.strip())
+        raise UsageError(f"Người ký “{' '.join(name.split())}” không có trong hồ sơ cơ quan “{self.id}”. "
+                         f"Người được ký: {listed or '(hồ sơ chưa ghi họ tên người ký nào)'}.")
 
     def kind_labels_for(self, period: Period) -> dict[UnitKind, str]:
         """How documents name each kind of unit for `period` (era labels, then this profile's)."""

@@ -43,6 +43,7 @@ class IssueRequest:
     snapshot_name: str = ""  # as the user named the upload; the file's own name otherwise
     history: Path | None = None
     formats: tuple[str, ...] = ("docx", "pdf")
+    signer: str | None = None  # the name of one of the profile's signers; None: its default signer
 
 
 def parse_number(text: str) -> int:
@@ -55,10 +56,7 @@ def parse_number(text: str) -> int:
 
 def signer_text(profile: Profile) -> str:
     """Who signs, as the profile names them: "Hà Minh Hải (KT. CHỦ TỊCH, PHÓ CHỦ TỊCH)"."""
-    signer = profile.signer
-    title = ", ".join([*signer.authority_lines[-1:], *signer.title_lines])
-    name = signer.name.strip() or "(chưa có họ tên trong hồ sơ cơ quan)"
-    return f"{name} ({title})" if title else name
+    return profile.signer.describe()
 
 
 def duplicate_message(holder: IssuedDocument) -> str:
@@ -74,7 +72,7 @@ def issue(register: Register, request: IssueRequest) -> IssuedDocument:
         raise UsageError("Thiếu ngày ban hành: văn bản phát hành phải có cả số và ngày")
     number = parse_number(request.number)
     meta = load_meta(request.snapshot)
-    profile = find_profile(meta)
+    profile = find_profile(meta).with_signer(request.signer)
     symbol, year = profile.issuer.symbol, request.issue_date.year
     holder = register.number_holder(year, symbol, number)
     if holder is not None:
@@ -86,7 +84,7 @@ def issue(register: Register, request: IssueRequest) -> IssuedDocument:
     moved = False
     try:
         result = generate(BuildRequest(request.snapshot, staging, request.formats, str(number), request.issue_date,
-                                       request.history, None, official=True))
+                                       request.history, None, official=True, signer=request.signer))
         manifest: dict[str, Any] = json.loads(result.manifest.read_text(encoding="utf-8"))
         folder = register.relative(root) + "/" + final.relative_to(root).as_posix()
         row = IssuedRow(

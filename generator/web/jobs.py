@@ -45,6 +45,7 @@ class BatchOrder:
     official: bool
     issued_id: int | None
     jobs: int
+    signer: str | None = None  # the issued document's signer (a name in the profile); None: the default
 
 
 def run_batch(order: BatchOrder) -> None:
@@ -55,7 +56,7 @@ def run_batch(order: BatchOrder) -> None:
     request = batch_module.BatchRequest(
         BuildRequest(Path(order.snapshot), out, order.formats, order.number,
                      date.fromisoformat(order.issue_date) if order.issue_date else None, Path(order.history),
-                     None, order.official),
+                     None, order.official, order.signer),
         jobs=order.jobs, units=order.units, zip=True)
 
     def planned(total: int) -> None:

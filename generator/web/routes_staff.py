@@ -19,7 +19,7 @@ from generator.common import formatting
 from generator.common.errors import CongvanError, UsageError
 from generator.config import Profile
 from generator.content import all_templates
-from generator.register import IssuedDocument, IssueRequest, Role, StoredSnapshot, issue, signer_text
+from generator.register import IssuedDocument, IssueRequest, Role, StoredSnapshot, issue
 from generator.snapshot import load_history, load_snapshot
 from generator.web.context import WebContext, context_of, flash
 from generator.web.downloads import attachment
@@ -73,7 +73,8 @@ def _snapshot_page(ctx: WebContext, request: Request, view: SnapshotView, status
     values: dict[str, object] = {
         "view": view, "tables": ranked_tables(view.analysis),
         "authority": authority_line(view.analysis), "issued": issued,
-        "signer": signer_text(view.profile) if view.profile else "", "today": date.today().isoformat(),
+        "signers": [(p.name.strip(), p.describe()) for p in view.profile.signer_choices()] if view.profile else [],
+        "today": date.today().isoformat(),
         "symbol": view.profile.issuer.symbol if view.profile else "", "formats": FORMATS,
         "units": [(u.code, u.name) for u in view.analysis.units]}
     values.update(extra)
@@ -142,14 +143,15 @@ async def issue_post(request: Request, sha256: str) -> Response:
     try:
         if view.profile is None:
             raise UsageError(view.problem)
-        if signer != signer_text(view.profile):
+        if signer not in {p.name.strip() for p in view.profile.signer_choices()}:
             raise UsageError("Người ký phải là người có trong hồ sơ cơ quan; hãy chọn lại.")
         issue_date = _date(day)
         document = await asyncio.to_thread(
             issue, ctx.register, IssueRequest(view.stored.path, number, issue_date, user, view.stored.name,
-                                              view.stored.path.parent))
+                                              view.stored.path.parent, signer=signer or None))
     except CongvanError as error:
-        return _snapshot_page(ctx, request, view, 400, issue_error=error.lines(), number=number, day=day)
+        return _snapshot_page(ctx, request, view, 400, issue_error=error.lines(), number=number, day=day,
+                              chosen=signer)
     flash(request, f"Đã cấp số và phát hành văn bản số {document.reference} "
                    f"ngày {formatting.short_date(document.issue_date)}.")
     return RedirectResponse(f"/register/{document.id}", status_code=303)
@@ -185,8 +187,16 @@ async def batch_post(request: Request, sha256: str) -> Response:
         history=str(view.stored.path.parent), formats=formats, units=units,
         number=str(document.number) if document else None,
         issue_date=document.issue_date.isoformat() if document else None, official=document is not None,
-        issued_id=document.id if document else None, jobs=ctx.settings.batch_jobs))
+        issued_id=document.id if document else None, jobs=ctx.settings.batch_jobs,
+        signer=_signer_of(document, view.profile)))
     return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+
+
+def _signer_of(document: IssuedDocument | None, profile: Profile | None) -> str | None:
+    """The name of the person who signed an issued document (the batch's copies carry the same signer)."""
+    if document is None or profile is None:
+        return None
+    return next((p.name.strip() for p in profile.signer_choices() if p.describe() == document.signer), None) or None
 
 
 def _units(value: str, view: SnapshotView) -> tuple[str, ...] | None:
@@ -261,10 +271,11 @@ async def batch_resume(request: Request, batch_id: str) -> Response:
     if state.status != "interrupted" or stored is None:
         raise UsageError("Chỉ chạy tiếp được lượt sinh đã bị ngắt.")
     document = ctx.register.issued(state.issued_id) if state.issued_id else None
+    profile = (await asyncio.to_thread(snapshot_view, ctx, stored.sha256)).profile if document else None
     ctx.batches.start(BatchOrder(
         data=str(ctx.data), database_url=ctx.register.url, batch_id=batch_id, snapshot=str(stored.path),
         history=str(stored.path.parent), formats=state.formats, units=state.units,
         number=str(document.number) if document else None,
         issue_date=document.issue_date.isoformat() if document else None, official=document is not None,
-        issued_id=state.issued_id, jobs=ctx.settings.batch_jobs))
+        issued_id=state.issued_id, jobs=ctx.settings.batch_jobs, signer=_signer_of(document, profile)))
     return RedirectResponse(f"/batches/{batch_id}", status_code=303)
