@@ -48,7 +48,8 @@ class Cluster:
     run_as: tuple[str, ...]  # ("runuser", "-u", "postgres", "--") as root, () otherwise
 
     def run(self, *command: str) -> None:
-        result = subprocess.run([*self.run_as, *command], capture_output=True, text=True, timeout=120)
+        # In the cluster's own folder: the postgres user may not enter the caller's (a root-only CI clone).
+        result = subprocess.run([*self.run_as, *command], capture_output=True, text=True, timeout=120, cwd=self.folder)
         if result.returncode != 0:
             log = self.folder / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.is_file() else ""
@@ -90,7 +91,7 @@ def postgres_cluster() -> Iterator[Cluster]:
     finally:
         if started:
             subprocess.run([*run_as, str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                           capture_output=True, timeout=120)
+                           capture_output=True, timeout=120, cwd=folder)
         shutil.rmtree(folder, ignore_errors=True)
 
 
