@@ -22,6 +22,8 @@ import signal
 import threading
 import time
 
+from generator.common.processes import process_alive
+
 _PR_SET_PDEATHSIG = 1
 _POLL_SECONDS = 0.5
 
@@ -30,7 +32,7 @@ def die_with(main_pid: int) -> None:
     """Make this process end as soon as `main_pid` (the batch's main process) ends."""
     parent = os.getppid()
     _parent_death_signal(signal.SIGKILL)
-    if not _alive(main_pid) or (parent == main_pid and os.getppid() != main_pid):
+    if not process_alive(main_pid) or (parent == main_pid and os.getppid() != main_pid):
         os._exit(1)  # it ended before the guards were in place
     threading.Thread(target=_watch, args=(main_pid, parent), name="congvan-lifeline", daemon=True).start()
 
@@ -44,15 +46,6 @@ def _parent_death_signal(signum: int) -> bool:
         return False
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
 
 def _watch(main_pid: int, parent: int) -> None:
     try:
@@ -62,6 +55,6 @@ def _watch(main_pid: int, parent: int) -> None:
     if fd is not None:
         select.select([fd], [], [])  # readable once the process has ended
         os._exit(1)
-    while _alive(main_pid) and os.getppid() == parent:
+    while process_alive(main_pid) and os.getppid() == parent:
         time.sleep(_POLL_SECONDS)
     os._exit(1)

@@ -20,6 +20,7 @@ from pathlib import Path
 from generator.build import BuildRequest
 from generator.build import batch as batch_module
 from generator.common.errors import CongvanError
+from generator.common.processes import process_alive
 from generator.register import Failure, Register, attach_files
 
 BATCHES_DIR = "batches"
@@ -119,13 +120,13 @@ class BatchRunner:
                 self.register.batch_finished(batch_id, "interrupted", message=INTERRUPTED)
             return
         pid = self.register.batch_pid(batch_id)
-        if pid is None or not _alive(pid):
+        if pid is None or not process_alive(pid):
             self.register.batch_finished(batch_id, "interrupted", message=INTERRUPTED)
 
     def recover(self) -> None:
         """At start-up: batches left running by an earlier server whose process is gone are interrupted."""
         for batch_id, pid in self.register.unfinished_batches():
-            if pid is None or not _alive(pid):
+            if pid is None or not process_alive(pid):
                 self.register.batch_finished(batch_id, "interrupted", message=INTERRUPTED)
 
     def stop(self) -> None:
@@ -141,12 +142,3 @@ class BatchRunner:
                 self.register.batch_finished(batch_id, "interrupted", message=INTERRUPTED)
             self._processes.pop(batch_id, None)
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
