@@ -98,7 +98,10 @@ def weasyprint_rate(htmls: list[tuple[str, dict[str, bytes]]], layout: Layout,
 
 
 class TreeCpu:
-    """CPU seconds of a process and all its descendants, sampled while they run (psutil)."""
+    """CPU seconds of a process and all its descendants, sampled while they run (psutil).
+
+    Each process counts its own time only: a child's time also appears in its parent's `children_*`
+    once the parent reaps it, and adding both counted every pooled worker twice."""
 
     def __init__(self, pid: int) -> None:
         import psutil
@@ -116,13 +119,27 @@ class TreeCpu:
         for process in processes:
             try:
                 times = process.cpu_times()
-                self.seen[process.pid] = times.user + times.system + times.children_user + times.children_system
+                self.seen[process.pid] = times.user + times.system
             except psutil.Error:
                 continue
 
     @property
     def seconds(self) -> float:
         return sum(self.seen.values())
+
+
+def run_measured(command: list[str], what: str) -> tuple[float, float]:
+    """Run `command` from the project root: its wall seconds and the CPU seconds of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tree = TreeCpu(process.pid)
+    while process.poll() is None:
+        tree.sample()
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(process.stderr.read().decode() if process.stderr else f"{what} failed")
+    return wall, tree.seconds
 
 
 def _weasyprint_worker(htmls: list[tuple[str, dict[str, bytes]]], layout: Layout) -> float:
@@ -144,18 +161,10 @@ def batch_rate(snapshot: Path, profile: Path, out: Path, jobs: int, cores: int) 
     the CPU time of all its processes spread over the cores; and how many documents."""
     command = [str(ROOT / ".venv" / "bin" / "congvan"), "batch", str(snapshot), "--out", str(out), "--jobs",
                str(jobs), "--profile", str(profile), "--force"]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    tree = TreeCpu(process.pid)
-    while process.poll() is None:
-        tree.sample()
-        time.sleep(0.05)
-    wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(process.stderr.read().decode() if process.stderr else "batch failed")
+    wall, cpu = run_measured(command, "batch")
     manifest = json.loads(next(out.rglob("manifest.json")).read_text(encoding="utf-8"))
     documents = len(manifest["documents"])
-    return documents / wall, documents / manifest["run"]["seconds"], documents / (tree.seconds / cores), documents
+    return documents / wall, documents / manifest["run"]["seconds"], documents / (cpu / cores), documents
 
 
 # ---- 3. docxtpl + WeasyPrint ----------------------------------------------------------------------
@@ -284,17 +293,9 @@ def route_rate(snapshot: Path, profile: Path, templates: dict[str, str], out: Pa
     """The route as a command: documents per second of wall time, and by CPU spread over the cores."""
     command = [sys.executable, str(Path(__file__).resolve()), "--route", str(snapshot), str(profile),
                json.dumps(templates), str(out), "--jobs", str(jobs)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    tree = TreeCpu(process.pid)
-    while process.poll() is None:
-        tree.sample()
-        time.sleep(0.05)
-    wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(process.stderr.read().decode() if process.stderr else "route failed")
+    wall, cpu = run_measured(command, "route")
     documents = len(list(out.glob("*.pdf")))
-    return documents / wall, documents / (tree.seconds / cores)
+    return documents / wall, documents / (cpu / cores)
 
 
 # ---- the run --------------------------------------------------------------------------------------
