@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from generator.common import formatting
 from generator.common.errors import RenderError
 from generator.content import Chart, ChartSeries
-from generator.render.png import grey_png
+from generator.render.png import BandedEncoder
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -193,6 +193,7 @@ class _Frame:
     figure: MplFigure
     background: Any  # the frame's pixels (matplotlib BufferRegion)
     update: Callable[[ChartSeries | None], None]
+    encoder: BandedEncoder  # knows the frame's own pixels: their bands are compressed once
 
     def release(self) -> None:
         """Free the frame's pixels now: the canvas's buffer and the saved background, the bulk of its
@@ -206,17 +207,22 @@ class _Frame:
         self.background = None
 
     def draw(self, series: ChartSeries | None) -> bytes:
-        import numpy as np
-
         canvas = self.figure.canvas
         canvas.restore_region(self.background)  # type: ignore[attr-defined]
         self.update(series)
-        pixels = np.asarray(canvas.buffer_rgba())  # type: ignore[attr-defined]
-        height, width = pixels.shape[:2]
-        lines = np.zeros((height, width + 1), dtype=np.uint8)  # column 0: each scanline's filter type, none
-        # Every colour here is a grey, so red = green = blue: the red channel is the picture.
-        lines[:, 1:] = pixels[:, :, 0]
-        return grey_png(lines.tobytes(), width, height, DPI)
+        return self.encoder.encode(_grey_scanlines(canvas))
+
+
+def _grey_scanlines(canvas: Any) -> bytes:
+    """The canvas's pixels as PNG scanlines of one grey byte each (no row filter)."""
+    import numpy as np
+
+    pixels = np.asarray(canvas.buffer_rgba())
+    height, width = pixels.shape[:2]
+    lines = np.zeros((height, width + 1), dtype=np.uint8)  # column 0: each scanline's filter type, none
+    # Every colour here is a grey, so red = green = blue: the red channel is the picture.
+    lines[:, 1:] = pixels[:, :, 0]
+    return lines.tobytes()
 
 
 def _build(chart: Chart, limits: tuple[float, float], width_mm: float, height_mm: float) -> _Frame:
@@ -245,7 +251,9 @@ def _build(chart: Chart, limits: tuple[float, float], width_mm: float, height_mm
                                borderaxespad=0.2)
     _place_axes(chart, figure, axes, legend, limits)
     canvas.draw()  # type: ignore[no-untyped-call]
-    return _Frame(figure, canvas.copy_from_bbox(figure.bbox), update)  # type: ignore[no-untyped-call]
+    width, height = canvas.get_width_height(physical=True)
+    encoder = BandedEncoder(width, height, DPI, _grey_scanlines(canvas))
+    return _Frame(figure, canvas.copy_from_bbox(figure.bbox), update, encoder)  # type: ignore[no-untyped-call]
 
 
 def _place_axes(chart: Chart, figure: MplFigure, axes: Axes, legend: Any, limits: tuple[float, float]) -> None:
