@@ -327,21 +327,25 @@ def test_png_passthrough_falls_back_when_weasyprint_changes() -> None:
     assert With._get_png_data(object()) == b"weasyprint's own"
 
 
-def test_a_frame_is_kept_from_its_second_use_only() -> None:
-    """Charts drawn once each (a dispatch's, one per thirty units: each its own frame) keep no frame;
-    charts sharing a frame (every unit of a kind in a batch) keep it from the second on, with the
-    same pixels as when it was not kept."""
+def test_a_large_frame_is_kept_from_its_second_use_only() -> None:
+    """Large charts drawn once each (a dispatch's, one per thirty units: each its own frame) keep no
+    frame; large charts sharing a frame keep it from the second on, with the same pixels as when it
+    was not kept. A small chart (a notice's) keeps its frame from the first use."""
     def unit_chart(name: str, first: int) -> Chart:
         return Chart("line", ("4/2024", "5/2024", "6/2024", "7/2024"),
                      (ChartSeries(name, (D(first), None, D("65.39"), D("66.9")), labels="last"),),
                      (ChartLine("Bình quân: 70,11 điểm", D("70.11")),), D(0), D(100), axis_label="Điểm")
 
+    large = (250, 140)
+    assert charts._pixels(*large) > charts.KEEP_AT_ONCE_PIXELS >= charts._pixels(160, 60)
     charts._FRAMES.clear()
     charts._cached_png.cache_clear()
-    once = [chart_png(unit_chart(f"Đơn vị {i}", 60), 160, 60) for i in range(6)]
+    once = [chart_png(unit_chart(f"Đơn vị {i}", 60), *large) for i in range(4)]
     assert len(charts._FRAMES._frames) == 0
-    shared = [chart_png(unit_chart("Sở Tư pháp", 60 + i), 160, 60) for i in range(3)]
+    shared = [chart_png(unit_chart("Sở Tư pháp", 60 + i), *large) for i in range(3)]
     assert len(charts._FRAMES._frames) == 1 and len(set(shared)) == 3
+    chart_png(unit_chart("Sở Xây dựng", 60), 160, 60)
+    assert len(charts._FRAMES._frames) == 2
     charts._FRAMES.clear()
     charts._cached_png.cache_clear()
-    assert chart_png(unit_chart("Đơn vị 0", 60), 160, 60) == once[0]
+    assert chart_png(unit_chart("Đơn vị 0", 60), *large) == once[0]

@@ -45,6 +45,9 @@ VALUE_PT = 8  # the numbers written beside bars and points
 MM_PER_INCH = 25.4
 PAD_PT = 3  # white space around a chart
 FRAMES_KEPT = 4  # frames (≈ 7 MB each at 220 dpi) kept per process: two charts per unit, two kinds
+# A chart this small (a notice's: 165 × 70 mm is 0,86 Mpx at 220 dpi) keeps its frame from its first
+# use; a larger one (a dispatch's landscape annex chart, ≈ 2,8 Mpx) only once its frame is asked for again.
+KEEP_AT_ONCE_PIXELS = 1_200_000
 
 # Greys and patterns, by series style: solid black, hatched, dashed grey, dotted.
 _BAR: dict[str, dict[str, Any]] = {
@@ -79,11 +82,15 @@ def _cached_png(chart: Chart, width_mm: float, height_mm: float) -> bytes:
         return frame.draw(chart.series[0] if chart.series else None)
     with _style():
         frame = _build(chart, limits, width_mm, height_mm)
-    if _FRAMES.wanted(key):
+    if _pixels(width_mm, height_mm) <= KEEP_AT_ONCE_PIXELS or _FRAMES.wanted(key):
         return _FRAMES.put(key, frame).draw(chart.series[0] if chart.series else None)
     png = frame.draw(chart.series[0] if chart.series else None)
     frame.release()  # see _Frames: its pixels are free before the next chart is drawn
     return png
+
+
+def _pixels(width_mm: float, height_mm: float) -> float:
+    return (width_mm / MM_PER_INCH * DPI) * (height_mm / MM_PER_INCH * DPI)
 
 
 def _without_values(chart: Chart) -> Chart:
@@ -141,9 +148,10 @@ def _style() -> Iterator[None]:
 class _Frames:
     """The frames kept by this process, least recently used dropped first.
 
-    A frame is kept from its second use on: a notice's frame serves every unit of its kind, but each
-    of a dispatch's charts (one per thirty units) has a frame of its own that nothing will reuse, and
-    keeping those (≈ 30 MB each at 220 dpi) grew a 3.000-unit dispatch's process by 300 MB. A frame
+    A large frame is kept from its second use on (a small one at once): a notice's frame serves every
+    unit of its kind, but each of a dispatch's charts (one per thirty units) has a frame of its own
+    that nothing will reuse, and keeping those (≈ 30 MB each at 220 dpi) grew a 3.000-unit
+    dispatch's process by 300 MB. A frame
     not kept gives its pixels back as soon as its chart is drawn (`_Frame.release`); one evicted is
     collected at once (a figure, its canvas and its pixels in reference cycles, which would otherwise
     wait for a full collection while the next frames are drawn).
