@@ -349,3 +349,15 @@ def test_a_large_frame_is_kept_from_its_second_use_only() -> None:
     charts._FRAMES.clear()
     charts._cached_png.cache_clear()
     assert chart_png(unit_chart("Đơn vị 0", 60), *large) == once[0]
+
+
+def test_drawing_leaves_the_process_matplotlib_settings_as_they_were() -> None:
+    """Charts set their fonts and hinting for themselves only: a frame built, then reused, changes no setting."""
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    charts._FRAMES.clear()
+    charts._cached_png.cache_clear()
+    chart_png(groups_chart(), 150, 70)
+    chart_png(groups_chart((D(10), D(90), None, D(30), D(100), D(0))), 150, 70)  # the kept frame, drawn again
+    assert dict(matplotlib.rcParams) == before
