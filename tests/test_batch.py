@@ -411,3 +411,30 @@ def test_a_killed_pooled_batch_leaves_no_process_and_resumes_to_a_verified_set(t
     for path in folder.rglob("*"):
         if path.suffix in (".docx", ".pdf"):
             _assert_complete(path)
+
+
+def test_a_notice_failing_for_one_unit_stops_the_batch_before_any_file(tmp_path, monkeypatch, capsys):
+    """`prepare` renders a directive's first notice only; the batch renders the rest before it writes:
+    a rule wording that fails for one later unit exits 2 naming the rule file and line, nothing
+    written. The dispatch, which does not use that notice, is still made."""
+    from generator.common.resources import TEMPLATES_DIR
+    from generator.content import TEMPLATES_ENV
+
+    (apology,) = (d for d in july().directives if d.rule_id == "apology")
+    code = apology.unit_codes[1]
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    rules = templates / "rules" / "directives.yaml"
+    lines = rules.read_text(encoding="utf-8").splitlines()
+    start = lines.index("  - id: apology")
+    line = next(i for i in range(start, len(lines)) if lines[i] == "    notice: >-") + 1
+    lines.insert(line, f"      {{% if unit.code == '{code}' %}}{{{{ unit.no_such_figure }}}}{{% endif %}}")
+    rules.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv(TEMPLATES_ENV, str(templates))
+
+    out = tmp_path / "out"
+    assert main(["batch", str(JULY), "--out", str(out), "--jobs", "1", "--formats", "docx"]) == 2
+    err = capsys.readouterr().err
+    assert f"{rules}:{line}: quy tắc “apology”, “notice”" in err and "no_such_figure" in err
+    assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
+    assert main(["generate", str(JULY), "--out", str(out), "--formats", "docx"]) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from generator.common.errors import ConfigError, TemplateError
 from generator.directives import (
     FIGURES,
     FigureType,
+    check_notices,
     describe_condition,
     describe_rule,
     directives_for_unit,
@@ -462,3 +464,51 @@ def test_rules_doc_lists_every_figure():
     """docs/rules.md names every figure of the catalogue, so reviewers see the whole vocabulary."""
     doc = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
     assert [name for name in FIGURES if f"`{name}`" not in doc] == []
+
+
+# --- notices rendered on first use ------------------------------------------------------------
+
+
+def _failing_for(code: str) -> str:
+    """A notice wording that fails (an unknown attribute) for one unit only."""
+    return f"    notice: \"{{% if unit.code == '{code}' %}}{{{{ unit.no_such_figure }}}}{{% endif %}}Rà soát.\"\n"
+
+
+def test_notices_are_rendered_on_first_use_and_fail_located(tmp_path):
+    """Without all_notices, evaluate renders each directive's first notice only; a wording failing for a
+    later unit fails when that unit's notice is asked for, or in check_notices, with the rule's line."""
+    path = rule_file(tmp_path, rule("low", "{figure: total, op: '<', value: 65}", "x", _failing_for("H1")))
+    rules = load_rules(path)
+    with pytest.raises(TemplateError):  # the default renders every notice, as before
+        evaluate(rules, _sở_and_huyện())
+    (directive,) = evaluate(rules, _sở_and_huyện(), all_notices=False)
+    assert directive.unit_codes == ("S3", "S4", "H1")
+    assert directive.notice_text_for("S3") == "Rà soát."
+    with pytest.raises(TemplateError) as caught:
+        directive.notice_text_for("H1")
+    (problem,) = caught.value.problems
+    assert problem.row == 7 and problem.file == str(path) and "no_such_figure" in problem.message
+    check_notices([directive], ["S3", "S4"])  # the units chosen render
+    with pytest.raises(TemplateError) as caught:
+        check_notices([directive])
+    assert [p.row for p in caught.value.problems] == [7]
+    assert str(path) in caught.value.message
+
+
+def test_a_notice_failing_for_every_unit_fails_in_evaluate(tmp_path):
+    """The first notice is rendered in evaluate: a wording that cannot work fails before any document."""
+    path = rule_file(tmp_path, rule("low", "{figure: total, op: '<', value: 65}", "x",
+                                    "    notice: '{{ unit.delta_previous.change|change }}'\n"))
+    with pytest.raises(TemplateError) as caught:
+        evaluate(load_rules(path), _sở_and_huyện(), all_notices=False)
+    assert caught.value.problems[0].row == 7
+
+
+def test_a_pickled_directive_carries_every_notice(tmp_path):
+    """A batch worker receives the directives pickled: every text rendered, equal to the original."""
+    path = rule_file(tmp_path, rule("low", "{figure: total, op: '<', value: 65}", "Đề nghị {{ names }} rà soát."))
+    (directive,) = evaluate(load_rules(path), _sở_and_huyện(), all_notices=False)
+    copy = pickle.loads(pickle.dumps(directive))
+    assert copy == directive
+    assert [n.text for n in copy.notices] == ["Đề nghị Đơn vị S3 rà soát.", "Đề nghị Đơn vị S4 rà soát.",
+                                              "Đề nghị Huyện 1 rà soát."]

@@ -440,6 +440,7 @@ def batch(request: BatchRequest, on_planned: Callable[[int], None] = lambda tota
     templates = build_templates(prepared, build.official, notices=True)
     dispatch, notice = templates[0], templates[1]
     unit_codes = _unit_codes(request.units, prepared)
+    prepared.check_notices(unit_codes)  # a wording failing for any unit stops the batch before it writes
     period = prepared.snapshot.meta.period
     folder = run_folder(build.out, prepared.profile.id, period)
     parts = run_folder_parts(prepared.profile.id, period)

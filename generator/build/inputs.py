@@ -9,7 +9,7 @@ from pathlib import Path
 from generator.analysis import SERIES_LENGTH, Analysis, analyse
 from generator.config import Profile, check_switches, load_profile, locate_profile
 from generator.content import TargetResult, TemplateInfo, find_template, target_results
-from generator.directives import Directive, RuleSettings, evaluate, load_rules
+from generator.directives import Directive, RuleSettings, check_notices, evaluate, load_rules
 from generator.snapshot import Snapshot, load_history, load_snapshot
 
 DISPATCH_TEMPLATE = "monthly_dispatch"
@@ -35,6 +35,12 @@ class Prepared:
         """Per target, who misses it and how many report it (once per snapshot, not per notice)."""
         return target_results(self.analysis)
 
+    def check_notices(self, unit_codes: tuple[str, ...] | None = None) -> None:
+        """Render every directive's notice for these units (all when None) now, so that a wording
+        that fails for one of them is a TemplateError before anything is written (`prepare`
+        renders only what the dispatch needs and each directive's first notice)."""
+        check_notices(self.directives, unit_codes)
+
     @property
     def plan(self) -> str | None:
         """The plan that set the period's targets, as the profile names it."""
@@ -59,7 +65,7 @@ def prepare(snapshot_path: Path, history_dir: Path | None = None, profile_path: 
     rules_info = find_template(RULES_TEMPLATE)
     rules = load_rules(rules_info.main_file, targets)
     check_switches(profile, profile_path, tuple(r.id for r in rules.rules))
-    directives = evaluate(rules, analysis, rule_settings(profile, snapshot))
+    directives = evaluate(rules, analysis, rule_settings(profile, snapshot), all_notices=False)
     earlier = history.as_mapping()
     return Prepared(snapshot, profile, analysis, rules_info, directives, snapshot.warnings + history.warnings,
                     tuple(earlier[p].sha256 for p in sorted(earlier)), profile_path)

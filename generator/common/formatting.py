@@ -22,15 +22,25 @@ def _symbols() -> dict[str, str]:
     return {",": get_group_symbol(LOCALE), ".": get_decimal_symbol(LOCALE)}
 
 
+@lru_cache(maxsize=16)
+def _exponent(places: int) -> Decimal:
+    return Decimal(1).scaleb(-places)
+
+
 def round_half_up(value: Decimal | int | float, places: int) -> Decimal:
     """Round to `places` decimals, ties away from zero (50,725 → 50,73)."""
-    exponent = Decimal(1).scaleb(-places)
-    return Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP)
+    # A Decimal is its own text (Decimal(str(d)) is d, digits and exponent); a float goes through its repr.
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return exact.quantize(_exponent(places), rounding=ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=1)
+def _separators() -> dict[int, str]:
+    return str.maketrans(_symbols())
 
 
 def _localise(english: str) -> str:
-    symbols = _symbols()
-    return "".join(symbols.get(c, c) for c in english)
+    return english.translate(_separators())
 
 
 def number(value: Decimal | int | float, places: int = 2, trim: bool = False) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -29,6 +29,67 @@ class UnitNotice:
 
     unit_code: str
     text: str
+
+
+class NoticeTexts:
+    """A directive's per-unit notice wording, each rendered the first time it is asked for.
+
+    A dispatch needs none of them and a batch or a single notice only those of its units, so
+    `evaluate` renders one (the first unit's, catching a wording that fails for every unit) and
+    leaves the others to their first use: at 10.000 units they were 40 % of `prepare`. A wording
+    that fails later raises TemplateError naming the rule and line, as `evaluate` would have;
+    `check_notices` renders them all up front where every failure must be known before a file is
+    written (the batch). Pickled (sent to a batch worker), it carries every text, rendered.
+    """
+
+    __slots__ = ("_codes", "_known", "_make", "_texts", "file")
+
+    def __init__(self, file: str, codes: tuple[str, ...], make: Callable[[str], str] | None,
+                 texts: Mapping[str, str] | None = None) -> None:
+        self.file = file  # the rule file, as messages name it
+        self._codes = codes
+        self._known = frozenset(codes)
+        self._texts: dict[str, str] = dict(texts or {})
+        self._make = make
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return self._codes
+
+    def text_for(self, unit_code: str) -> str:
+        """The wording for one of `codes` (KeyError for any other unit); TemplateError when it fails."""
+        text = self._texts.get(unit_code)
+        if text is None:
+            if unit_code not in self._known or self._make is None:
+                raise KeyError(unit_code)
+            text = self._texts[unit_code] = self._make(unit_code)
+        return text
+
+    def all(self) -> tuple[UnitNotice, ...]:
+        """Every unit's notice, in `codes` order."""
+        return tuple(UnitNotice(code, self.text_for(code)) for code in self._codes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NoticeTexts):
+            return NotImplemented
+        return self._codes == other._codes and self.all() == other.all()
+
+    def __hash__(self) -> int:
+        return hash(self._codes)
+
+    def __repr__(self) -> str:
+        return f"NoticeTexts({len(self._codes)} units, {len(self._texts)} rendered)"
+
+    def __getstate__(self) -> tuple[str, tuple[str, ...], dict[str, str]]:
+        return self.file, self._codes, {n.unit_code: n.text for n in self.all()}
+
+    def __setstate__(self, state: tuple[str, tuple[str, ...], dict[str, str]]) -> None:
+        self.file, self._codes, self._texts = state
+        self._known = frozenset(self._codes)
+        self._make = None
+
+
+_NO_NOTICES = NoticeTexts("", (), None)
 
 
 @dataclass(frozen=True)
@@ -109,7 +170,7 @@ class Directive:
     title: str
     text: str  # dispatch wording; one paragraph per line
     units: tuple[UnitAnalysis, ...]  # by kind, then rank (unranked last), then snapshot order
-    notices: tuple[UnitNotice, ...]  # one per unit, same order as `units`
+    notice_texts: NoticeTexts  # one wording per unit, rendered on first use (see NoticeTexts)
     target: Target | None = None  # the target at hand in a `for_each: target` rule
     group: Group | None = None  # the group at hand in a `for_each: group` rule
     annex: tuple[AnnexList, ...] = field(default=())  # units listed in the annex instead of the text
@@ -138,17 +199,15 @@ class Directive:
     def _unit_code_set(self) -> frozenset[str]:
         return frozenset(u.code for u in self.units)
 
-    def notice_text_for(self, unit_code: str) -> str:
-        """The per-unit notice wording for `unit_code` (KeyError when the unit is not concerned)."""
-        return self._notice_texts[unit_code]
+    @property
+    def notices(self) -> tuple[UnitNotice, ...]:
+        """One notice per unit, same order as `units` (renders those not rendered yet)."""
+        return self.notice_texts.all()
 
-    @cached_property
-    def _notice_texts(self) -> Mapping[str, str]:
-        """Notice wording by unit code, built on first use: a batch asks once per unit and directive."""
-        texts: dict[str, str] = {}
-        for notice in self.notices:
-            texts.setdefault(notice.unit_code, notice.text)
-        return texts
+    def notice_text_for(self, unit_code: str) -> str:
+        """The per-unit notice wording for `unit_code` (KeyError when the unit is not concerned;
+        TemplateError, located at the rule's line, when the wording cannot be rendered for it)."""
+        return self.notice_texts.text_for(unit_code)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -158,15 +217,18 @@ def join_names(names: Sequence[str]) -> str:
     return f"{', '.join(names[:-1])} và {names[-1]}"
 
 
-def evaluate(rules: RuleSet, analysis: Analysis, settings: RuleSettings | None = None) -> tuple[Directive, ...]:
+def evaluate(rules: RuleSet, analysis: Analysis, settings: RuleSettings | None = None, *,
+             all_notices: bool = True) -> tuple[Directive, ...]:
     """Directives in rule order; rules matching no unit give none; rules the profile switches off are skipped.
 
     Raises ConfigError when a rule names a target the analysis does not have, and TemplateError
-    (with every failing rule and line) when a text cannot be rendered for this analysis.
+    (with every failing rule and line) when a text cannot be rendered for this analysis. Without
+    `all_notices`, only each directive's first notice is rendered here, the others on first use
+    (see NoticeTexts; `check_notices` renders them all).
     """
     settings = settings or RuleSettings()
     _check_targets(rules, analysis)
-    run = _Run(rules, analysis, settings)
+    run = _Run(rules, analysis, settings, all_notices)
     try:
         with budget_scope():  # one time budget for every text of the evaluation, not a timer per snippet
             for rule in rules.rules:
@@ -176,8 +238,34 @@ def evaluate(rules: RuleSet, analysis: Analysis, settings: RuleSettings | None =
         run.problems.append(Problem(str(rules.path), exceeded.reason))
     if run.problems:
         # A text that fails for the dispatch usually fails again for each unit's notice: say it once.
-        raise TemplateError(f"Không soạn được nội dung chỉ đạo từ {rules.path}", tuple(dict.fromkeys(run.problems)))
+        raise TemplateError(_failed(str(rules.path)), tuple(dict.fromkeys(run.problems)))
     return tuple(run.directives)
+
+
+def _failed(file: str) -> str:
+    return f"Không soạn được nội dung chỉ đạo từ {file}"
+
+
+def check_notices(directives: Sequence[Directive], unit_codes: Iterable[str] | None = None) -> None:
+    """Render every notice not rendered yet (only those of `unit_codes` when given), so that a
+    wording failing for some unit stops the caller before it writes anything: TemplateError with
+    every failing rule and line, as `evaluate` gives."""
+    wanted = None if unit_codes is None else frozenset(unit_codes)
+    problems: list[Problem] = []
+    file = next((d.notice_texts.file for d in directives if d.notice_texts.file), "")
+    try:
+        with budget_scope():  # one time budget for them all, as in `evaluate`
+            for directive in directives:
+                for code in directive.notice_texts.codes:
+                    if wanted is None or code in wanted:
+                        try:
+                            directive.notice_text_for(code)
+                        except TemplateError as failed:
+                            problems.extend(failed.problems)
+    except BudgetExceeded as exceeded:  # the time ran out between two snippets
+        problems.append(Problem(file, exceeded.reason))
+    if problems:
+        raise TemplateError(_failed(file), tuple(dict.fromkeys(problems)))
 
 
 def directives_for_unit(directives: Sequence[Directive], unit_code: str) -> tuple[Directive, ...]:
@@ -219,8 +307,9 @@ def _looks_at(unit: UnitAnalysis, target: Target | None, group: Group | None) ->
 class _Run:
     """One evaluation: the directives so far, the widespread problems set aside, the problems met."""
 
-    def __init__(self, rules: RuleSet, analysis: Analysis, settings: RuleSettings) -> None:
+    def __init__(self, rules: RuleSet, analysis: Analysis, settings: RuleSettings, all_notices: bool) -> None:
         self.file = str(rules.path)
+        self.all_notices = all_notices
         self.analysis = analysis
         self.settings = settings
         self.position = {u.code: index for index, u in enumerate(analysis.units)}
@@ -236,7 +325,7 @@ class _Run:
             if rule.when.holds(None, context):
                 text = self.render(rule, rule.text, {**self.shared, "widespread": tuple(self.widespread)})
                 if text is not None:
-                    self.directives.append(Directive(rule.id, rule.title, text, (), ()))
+                    self.directives.append(Directive(rule.id, rule.title, text, (), _NO_NOTICES))
             return
         targets: tuple[Target | None, ...] = self.analysis.targets if rule.for_each == "target" else (None,)
         groups: tuple[Group | None, ...] = GROUPS if rule.for_each == "group" else (None,)
@@ -273,32 +362,42 @@ class _Run:
         return {"item": item, "analysis": self.analysis, "issuer": self.settings.issuer}
 
     def add(self, rule: Rule, items: tuple[Item, ...], loop: Mapping[str, object] | None = None) -> None:
-        """One directive from `items`: the text once, a notice per unit, the annexed items' lists."""
+        """One directive from `items`: the text once, the annexed items' lists, and the notices (each
+        rendered on first use, but the first now: a wording that fails for every unit fails here)."""
         loop = loop or {}
         by_code = {u.code: u for item in items for u in item.units}
         units = tuple(sorted(by_code.values(), key=lambda u: _unit_order(u, self.position)))
         context = {**self.shared, **loop, "items": items, "units": units,
                    "names": join_names([u.name for u in units]), "annexed": any(i.annexed for i in items)}
         text = self.render(rule, rule.text, context)
-        notices: list[UnitNotice] = []
-        for unit in units:
-            wording = self.notice(rule, unit, tuple(i for i in items if unit.code in i.codes), loop)
-            if wording is not None:
-                notices.append(UnitNotice(unit.code, wording))
+
+        def make(code: str) -> str:
+            unit = by_code[code]
+            return self.notice(rule, unit, tuple(i for i in items if code in i.codes), loop)
+
+        codes = tuple(u.code for u in units)
+        notices = NoticeTexts(self.file, codes, make)
+        failed = len(self.problems)
+        for code in codes if self.all_notices else codes[:1]:
+            try:
+                notices.text_for(code)
+            except TemplateError as error:
+                self.problems.extend(error.problems)
         annex = tuple(a for item in items if item.annexed and (a := self.annex_list(rule, item)) is not None)
-        if text is None or len(notices) != len(units):
+        if text is None or len(self.problems) > failed:
             return
         target = loop.get("target")
         group = loop.get("group")
-        self.directives.append(Directive(rule.id, rule.title, text, units, tuple(notices),
+        self.directives.append(Directive(rule.id, rule.title, text, units, notices,
                                          target if isinstance(target, Target) else None,
                                          group if isinstance(group, Group) else None, annex))
 
-    def notice(self, rule: Rule, unit: UnitAnalysis, items: tuple[Item, ...], loop: Mapping[str, object]) -> str | None:
+    def notice(self, rule: Rule, unit: UnitAnalysis, items: tuple[Item, ...], loop: Mapping[str, object]) -> str:
+        """One unit's wording; TemplateError (located) when it cannot be rendered."""
         if rule.notice is None:
             own = tuple(Item(i.target, i.group, (unit,), i.considered, False) for i in items)
-            return self.render(rule, rule.text, {**self.shared, **loop, "items": own, "units": (unit,),
-                                                 "names": unit.name, "annexed": False})
+            return self.render_or_raise(rule, rule.text, {**self.shared, **loop, "items": own, "units": (unit,),
+                                                          "names": unit.name, "annexed": False})
         unit_items = tuple(_unit_item(unit, i) for i in items)
         context: dict[str, object] = {**self.shared, "unit": unit, "items": unit_items}
         if "target" in loop:
@@ -306,7 +405,7 @@ class _Run:
             context["check"] = unit_items[0].check
         if "group" in loop:
             context.update(group=loop["group"], score=unit_items[0].score, share=unit_items[0].share)
-        return self.render(rule, rule.notice, context)
+        return self.render_or_raise(rule, rule.notice, context)
 
     def annex_list(self, rule: Rule, item: Item) -> AnnexList | None:
         spec = rule.annex
@@ -321,12 +420,20 @@ class _Run:
         return AnnexList(title, spec.column, tuple(rows)) if title is not None else None
 
     def render(self, rule: Rule, text: RuleText, context: Mapping[str, object]) -> str | None:
+        """The wording, or None with the problem recorded."""
+        try:
+            return self.render_or_raise(rule, text, context)
+        except TemplateError as error:
+            self.problems.extend(error.problems)
+            return None
+
+    def render_or_raise(self, rule: Rule, text: RuleText, context: Mapping[str, object]) -> str:
+        """The wording, or TemplateError with the problem (rule, key and line)."""
         try:
             return text.render(context)
         except RENDER_ERRORS as exc:
-            self.problems.append(Problem(self.file, f"quy tắc “{rule.id}”, “{text.key}”: {_reason(exc)}",
-                                         row=text.line))
-            return None
+            problem = Problem(self.file, f"quy tắc “{rule.id}”, “{text.key}”: {_reason(exc)}", row=text.line)
+            raise TemplateError(_failed(self.file), (problem,)) from None
 
 
 def _unit_item(unit: UnitAnalysis, item: Item) -> UnitItem:

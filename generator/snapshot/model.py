@@ -29,6 +29,7 @@ GROUPS: tuple[Group, ...] = (
     Group("mdsh", "Số hóa hồ sơ", Decimal(22)),
 )
 GROUP_BY_CODE: dict[str, Group] = {g.code: g for g in GROUPS}
+_GROUP_INDEX: dict[str, int] = {g.code: i for i, g in enumerate(GROUPS)}  # a group's place in UnitResult.groups
 
 # Rates a unit may carry, as percentages 0-100; targets in the profile refer to these names.
 RATE_FIELDS: tuple[str, ...] = (
@@ -222,7 +223,7 @@ class UnitResult:
 
     def score(self, group_code: str) -> Decimal | None:
         """The score of one group by its code (`ckmb` ...)."""
-        return self.groups[GROUPS.index(GROUP_BY_CODE[group_code])]
+        return self.groups[_GROUP_INDEX[group_code]]
 
     @property
     def missing_groups(self) -> tuple[Group, ...]:
