@@ -15,7 +15,7 @@ from generator.common.errors import SnapshotError
 from generator.common.textfold import fold
 from generator.snapshot.indicators import is_indicators_file
 from generator.snapshot.limits import MAX_HISTORY_FILES
-from generator.snapshot.loader import SNAPSHOT_SUFFIXES, load_meta, load_snapshot
+from generator.snapshot.loader import SNAPSHOT_SUFFIXES, MetaRead, read_meta
 from generator.snapshot.model import Period, Snapshot, SnapshotMeta
 from generator.snapshot.sidecar import is_sidecar
 
@@ -95,7 +95,7 @@ def load_history(
         raise SnapshotError(f'Không tìm thấy thư mục số liệu các kỳ trước: "{folder}"')
     wanted = {snapshot.meta.period.shift(-n) for n in range(1, periods_back + 1)}
     warnings: list[str] = []
-    candidates: dict[Period, list[tuple[SnapshotMeta, Path]]] = {}
+    candidates: dict[Period, list[MetaRead]] = {}
     paths = _candidates(folder, snapshot.path)
     if len(paths) > MAX_HISTORY_FILES:
         # Each candidate costs a read of its meta: a folder of thousands of files must not take minutes.
@@ -104,24 +104,25 @@ def load_history(
         paths = paths[-MAX_HISTORY_FILES:]
     for path in paths:
         try:
-            meta = load_meta(path)
+            read = read_meta(path)  # kept for the wanted periods: their units are read from it, not again
         except SnapshotError as error:
             warnings.append(_skipped(path, error))
             continue
-        if meta.period in wanted and same_authority(meta, snapshot.meta):
-            candidates.setdefault(meta.period, []).append((meta, path))
+        if read.meta.period in wanted and same_authority(read.meta, snapshot.meta):
+            candidates.setdefault(read.meta.period, []).append(read)
     snapshots = []
     for period in sorted(candidates):
         # Several files for one period: the one read latest wins, the others are named.
-        ordered = sorted(candidates[period], key=lambda item: item[0].cutoff, reverse=True)
-        for index, (_, path) in enumerate(ordered):
+        ordered = sorted(candidates[period], key=lambda item: item.meta.cutoff, reverse=True)
+        for index, read in enumerate(ordered):
+            path = read.path
             try:
-                loaded = load_snapshot(path)
+                loaded = read.load()
             except SnapshotError as error:
                 warnings.append(_skipped(path, error))
                 continue
             snapshots.append(loaded)
-            for _, other in ordered[index + 1 :]:
+            for other in (r.path for r in ordered[index + 1 :]):
                 warnings.append(
                     f'Có nhiều tệp số liệu kỳ {period}: dùng "{path}" (lấy số liệu muộn hơn), '
                     f'bỏ qua "{other}"'

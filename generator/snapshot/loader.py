@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.common.bounded import NotReadable, read_bounded
@@ -15,7 +16,7 @@ from generator.snapshot.limits import MAX_FILE_BYTES
 from generator.snapshot.model import Indicator, Snapshot, SnapshotMeta
 from generator.snapshot.raw import Findings, RawSnapshot, RawUnits
 from generator.snapshot.read_delimited import decode_utf8, read_delimited
-from generator.snapshot.read_json import read_json
+from generator.snapshot.read_json import read_json, read_json_document
 from generator.snapshot.read_xlsx import read_xlsx
 from generator.snapshot.sidecar import read_sidecar
 from generator.snapshot.validate import validate_meta, validate_units
@@ -34,6 +35,33 @@ def load_snapshot(path: Path | str) -> Snapshot:
     findings = Findings()
     data = _read_bytes(path, file, findings)
     raw = _read(path, file, data, findings, with_units=True) if data is not None else None
+    return _validated(path, data, raw, findings)
+
+
+@dataclass(frozen=True)
+class MetaRead:
+    """A file's validated meta, with the bytes (and a JSON file's parsed document) it came from, so
+    that loading the whole snapshot after looking at its meta reads and parses the file only once."""
+
+    meta: SnapshotMeta
+    path: Path
+    data: bytes = field(repr=False)
+    document: object = field(default=None, repr=False)
+
+    def load(self) -> Snapshot:
+        """The whole snapshot, as load_snapshot(path) gives it, from what was read."""
+        file = str(self.path)
+        findings = Findings()
+        raw: RawSnapshot | None
+        if self.document is not None:
+            raw = read_json_document(file, self.document, findings, with_units=True)
+        else:
+            raw = _read(self.path, file, self.data, findings, with_units=True)
+        return _validated(self.path, self.data, raw, findings)
+
+
+def _validated(path: Path, data: bytes | None, raw: RawSnapshot | None, findings: Findings) -> Snapshot:
+    file = str(path)
     meta = validate_meta(raw.meta, findings) if raw is not None and raw.meta is not None else None
     units = validate_units(raw.units, findings) if raw is not None and raw.units is not None else ()
     indicators: tuple[Indicator, ...] = ()
@@ -53,15 +81,20 @@ def load_snapshot(path: Path | str) -> Snapshot:
 
 def load_meta(path: Path | str) -> SnapshotMeta:
     """Read and validate only the meta part (history uses it to pick files cheaply)."""
+    return read_meta(path).meta
+
+
+def read_meta(path: Path | str) -> MetaRead:
+    """The meta part validated, with what was read to find it (MetaRead.load gives the snapshot)."""
     path = Path(path)
     file = str(path)
     findings = Findings()
     data = _read_bytes(path, file, findings)
     raw = _read(path, file, data, findings, with_units=False) if data is not None else None
     meta = validate_meta(raw.meta, findings) if raw is not None and raw.meta is not None else None
-    if findings.count or meta is None:
+    if findings.count or meta is None or data is None or raw is None:
         raise _error(file, findings)
-    return meta
+    return MetaRead(meta, path, data, raw.document)
 
 
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")

@@ -228,12 +228,14 @@ class UnitResult:
     @property
     def missing_groups(self) -> tuple[Group, ...]:
         """Groups whose cell is empty."""
+        if None not in self.groups:  # the common case, without a generator
+            return ()
         return tuple(g for g, s in zip(GROUPS, self.groups) if s is None)
 
     @property
     def total(self) -> Decimal | None:
         """Sum of the six groups, or None when any group has no data."""
-        if self.missing_groups:
+        if None in self.groups:
             return None
         return sum((s for s in self.groups if s is not None), Decimal(0))
 

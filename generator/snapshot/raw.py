@@ -144,3 +144,5 @@ class RawSnapshot:
     meta: RawMeta | None
     units: RawUnits | None
     indicators: RawUnits | None = None
+    document: object = field(default=None, repr=False, compare=False)  # a JSON file's parsed document,
+    # kept so that reading the units after the meta alone does not parse the file again

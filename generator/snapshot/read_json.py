@@ -78,6 +78,11 @@ def read_json(
     document = parse_json(file, data, findings)
     if document is NOT_PARSED:
         return RawSnapshot(None, None)
+    return read_json_document(file, document, findings, with_units=with_units)
+
+
+def read_json_document(file: str, document: object, findings: Findings, *, with_units: bool = True) -> RawSnapshot:
+    """Both parts (or only meta) of a parsed JSON snapshot; the document is kept in the result."""
     if not isinstance(document, dict):
         findings.error(
             file,
@@ -93,7 +98,7 @@ def read_json(
     indicators = None
     if with_units and document.get("indicators") is not None:
         indicators = _read_table(file, document["indicators"], "indicators", findings, indicator_field)
-    return RawSnapshot(meta, units, indicators)
+    return RawSnapshot(meta, units, indicators, document)
 
 
 def read_meta_object(file: str, value: object, findings: Findings, where: str) -> RawMeta | None:

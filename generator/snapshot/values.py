@@ -20,6 +20,7 @@ from generator.snapshot.text import is_invisible
 VIETNAM = timezone(timedelta(hours=7))
 _MAX_PLACES = Decimal("0.000001")
 _LARGE = Decimal(10) ** MAX_MAGNITUDE_DIGITS
+_LARGE_INT = 10**MAX_MAGNITUDE_DIGITS
 _DECIMAL = re.compile(r"^([+-]?)([0-9]{1,15})(?:[.,]([0-9]{1,15}))?$")
 _GROUPED_INTEGER = re.compile(r"^([+-]?)([0-9]{1,3}(?:([.,\s])[0-9]{3})(?:\3[0-9]{3})*)$")
 PERIOD_FORMS = "không phải là tháng YYYY-MM, quý YYYY-Qn hay năm YYYY (ví dụ 2024-07, 2026-Q3, 2026)"
@@ -137,6 +138,13 @@ def _from_text(text: str, *, percent: bool) -> Decimal:
 
 def read_decimal(value: object, *, percent: bool = False) -> Decimal | None:
     """A decimal number; None for an empty cell. Decimal comma or point; `%` when `percent`."""
+    kind = type(value)
+    if kind is Decimal:  # a JSON number (the commonest cell of all): the checks below, in short
+        if not value.is_finite():  # type: ignore[attr-defined]
+            raise Invalid("không phải là số")
+        return _tidy(_check_magnitude(value))  # type: ignore[arg-type]
+    if kind is int:
+        return _check_magnitude(Decimal(value))  # type: ignore[arg-type]
     if is_blank(value):
         return None
     _marker(value)
@@ -159,6 +167,10 @@ def read_decimal(value: object, *, percent: bool = False) -> Decimal | None:
 
 def read_integer(value: object) -> int | None:
     """A whole number; None for an empty cell. Thousands grouping (53.828) is accepted in text."""
+    if type(value) is int:  # a JSON integer: no Decimal needed (15 digits at most, as _check_magnitude says)
+        if value and abs(value) >= _LARGE_INT:
+            raise Invalid(f"là số quá lớn (quá {MAX_MAGNITUDE_DIGITS} chữ số trước dấu thập phân)")
+        return value
     if isinstance(value, str):
         grouped = _GROUPED_INTEGER.match(value.strip())
         if grouped:
