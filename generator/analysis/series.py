@@ -150,8 +150,9 @@ def _over_time(
 
     position = {p: i for i, p in enumerate(window)}
     group_codes = [g.code for g in GROUPS]
+    scaled = _Memo(_scaled)  # some 200.000 scores, a few thousand distinct values
     rows = [
-        (position[period], u.code, u.kind.value, *(_scaled(s) for s in u.groups))
+        (position[period], u.code, u.kind.value, *(scaled(s) for s in u.groups))
         for period, snap in snapshots.items()
         for u in snap.units
     ]
@@ -170,8 +171,11 @@ def _over_time(
     figures = _figures(totals, ranks, window)
 
     points: dict[str, list[SeriesPoint]] = {}
+    optional = _Memo(_optional)
+    groups = slice(3, 3 + len(group_codes))  # the group columns of a row, in GROUPS order
     for row in frame.itertuples(index=False):
-        points.setdefault(row.code, [SeriesPoint(p, None) for p in window])[row.pos] = _point(row, window)
+        points.setdefault(row.code, [SeriesPoint(p, None) for p in window])[row.pos] = _point(
+            row, window, tuple(optional(value) for value in row[groups]))
     units = {code: _series(tuple(own), figures[code]) for code, own in points.items()}
     authority = _series(tuple(_authority_point(snapshots.get(p), p) for p in window), figures[_AUTHORITY])
 
@@ -190,15 +194,27 @@ def _optional(value: float) -> Decimal | None:
     return None if value != value else _unscaled(value)  # NaN is the only value unequal to itself
 
 
-def _point(row: Any, window: tuple[Period, ...]) -> SeriesPoint:
+class _Memo:
+    """A pure function of one number, remembered: equal numbers give the same result whatever their
+    representation (the scaling works on values; -0.0 and 0.0 both give 0)."""
+
+    def __init__(self, function: Any) -> None:
+        self.function = function
+        self.seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if value is None or value != value:  # None and NaN: not remembered (NaN is unequal to itself)
+            return self.function(value)
+        seen = self.seen
+        if value not in seen:
+            seen[value] = self.function(value)
+        return seen[value]
+
+
+def _point(row: Any, window: tuple[Period, ...], groups: tuple[Decimal | None, ...]) -> SeriesPoint:
     rank = None if row.rank != row.rank else int(row.rank)
-    return SeriesPoint(
-        window[row.pos],
-        _optional(row.total),
-        rank,
-        int(row.ranked_count) if rank is not None else None,
-        tuple(_optional(getattr(row, g.code)) for g in GROUPS),
-    )
+    return SeriesPoint(window[row.pos], _optional(row.total), rank,
+                       int(row.ranked_count) if rank is not None else None, groups)
 
 
 def _authority_point(snapshot: Snapshot | None, period: Period) -> SeriesPoint:
@@ -257,9 +273,11 @@ def _slopes(totals: pd.DataFrame, periods: int) -> dict[object, Decimal]:
     numerator = n * sxy - sx * sy
     denominator = n * sxx - sx * sx
     result = {}
-    for key in part.index:
-        if n[key] >= 2:
-            result[key] = Decimal(round(numerator[key])) / Decimal(round(denominator[key])) / _SCALE
+    # Arrays, not a label look-up per row (several µs each); the same numpy scalars either way.
+    for key, count, top, bottom in zip(part.index, n.to_numpy(), numerator.to_numpy(), denominator.to_numpy(),
+                                       strict=True):
+        if count >= 2:
+            result[key] = Decimal(round(top)) / Decimal(round(bottom)) / _SCALE
     return result
 
 

@@ -312,7 +312,10 @@ class _Run:
         self.all_notices = all_notices
         self.analysis = analysis
         self.settings = settings
-        self.position = {u.code: index for index, u in enumerate(analysis.units)}
+        position = {u.code: index for index, u in enumerate(analysis.units)}
+        # The units in the order every list of them takes, sorted once: a rule's matches come out in it.
+        self.ordered = tuple(sorted(analysis.units, key=lambda u: _unit_order(u, position)))
+        self.order = {u.code: index for index, u in enumerate(self.ordered)}
         self.shared: dict[str, object] = {"analysis": analysis, "targets": MappingProxyType(
             {t.id: t for t in analysis.targets}), "issuer": settings.issuer, "plan": settings.plan}
         self.directives: list[Directive] = []
@@ -350,11 +353,10 @@ class _Run:
     def item(self, rule: Rule, target: Target | None, group: Group | None) -> Item | None:
         """The units the rule matches for one loop value (None when none)."""
         context = EvaluationContext(self.analysis, target, group)
-        looked_at = [u for u in self.analysis.units if rule.applies(u.kind) and _looks_at(u, target, group)]
-        matched = [u for u in looked_at if rule.when.holds(u, context)]
-        if not matched:
+        looked_at = [u for u in self.ordered if rule.applies(u.kind) and _looks_at(u, target, group)]
+        units = tuple(u for u in looked_at if rule.when.holds(u, context))  # in order already
+        if not units:
             return None
-        units = tuple(sorted(matched, key=lambda u: _unit_order(u, self.position)))
         annexed = rule.annex is not None and len(units) > rule.annex.over
         return Item(target, group, units, len(looked_at), annexed)
 
@@ -366,7 +368,8 @@ class _Run:
         rendered on first use, but the first now: a wording that fails for every unit fails here)."""
         loop = loop or {}
         by_code = {u.code: u for item in items for u in item.units}
-        units = tuple(sorted(by_code.values(), key=lambda u: _unit_order(u, self.position)))
+        order = self.order
+        units = items[0].units if len(items) == 1 else tuple(sorted(by_code.values(), key=lambda u: order[u.code]))
         context = {**self.shared, **loop, "items": items, "units": units,
                    "names": join_names([u.name for u in units]), "annexed": any(i.annexed for i in items)}
         text = self.render(rule, rule.text, context)
@@ -410,13 +413,28 @@ class _Run:
     def annex_list(self, rule: Rule, item: Item) -> AnnexList | None:
         spec = rule.annex
         assert spec is not None
-        title = self.render(rule, spec.title, self.item_context(item))
+        context = self.item_context(item)
+        title = self.render(rule, spec.title, context)
+        detail = spec.detail
+        # A detail that reads only a unit's score and share (not the unit nor its check) is the same
+        # text for the same figures: rendered once per figures (thousands of rows share a few hundred).
+        figures_only = detail is not None and not detail.reads & {"unit", "check"}
+        seen: dict[tuple[str, str], str | None] = {}
         rows = []
         for unit in item.units:
             own = _unit_item(unit, item)
-            detail = "" if spec.detail is None else self.render(rule, spec.detail, {
-                **self.item_context(item), "unit": unit, "check": own.check, "score": own.score, "share": own.share})
-            rows.append((unit.name, detail or ""))
+            if detail is None:
+                text: str | None = ""
+            else:
+                key = (str(own.score), str(own.share))
+                if figures_only and key in seen:
+                    text = seen[key]
+                else:
+                    text = self.render(rule, detail, {**context, "unit": unit, "check": own.check, "score": own.score,
+                                                      "share": own.share})
+                    if figures_only:
+                        seen[key] = text
+            rows.append((unit.name, text or ""))
         return AnnexList(title, spec.column, tuple(rows)) if title is not None else None
 
     def render(self, rule: Rule, text: RuleText, context: Mapping[str, object]) -> str | None:

@@ -34,6 +34,7 @@ class RuleText:
     source: str
     line: int
     template: Template = field(compare=False, repr=False)
+    reads: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # the variables it uses
 
     def render(self, context: Mapping[str, object]) -> str:
         """The wording for `context`, whitespace-normalised; RENDER_ERRORS propagate to the caller."""
@@ -104,7 +105,7 @@ def compile_text(
         )
     if problems:
         return None, problems
-    return RuleText(key, source, line, env.from_string(tree)), []
+    return RuleText(key, source, line, env.from_string(tree), frozenset(undeclared)), []
 
 
 _UNKNOWN_FILTER = re.compile(r"^No (filter|test) named '([^']+)'")
