@@ -512,3 +512,22 @@ def test_a_pickled_directive_carries_every_notice(tmp_path):
     assert copy == directive
     assert [n.text for n in copy.notices] == ["Đề nghị Đơn vị S3 rà soát.", "Đề nghị Đơn vị S4 rà soát.",
                                               "Đề nghị Huyện 1 rà soát."]
+
+
+def test_an_annex_detail_reading_the_unit_is_rendered_for_each_unit(tmp_path):
+    """Details that read only the score and share are rendered once per figures; one that reads the
+    unit is not taken for another unit's with the same figures."""
+    annex = ("    for_each: group\n    annex_over: 1\n    annex_title: 'Phụ lục'\n"
+             "    annex_detail: '{detail}'\n")
+    analysis = analysis_of([unit_analysis("A", "Sở A", groups=[1, 20, 12, 10, 18, 22]),
+                            unit_analysis("B", "Sở B", groups=[1, 20, 12, 10, 18, 22]),
+                            unit_analysis("C", "Sở C", groups=[2, 20, 12, 10, 18, 22])])
+    rows = {}
+    for name, detail in (("figures", "{{ score|score }} ({{ share|share }})"), ("unit", "{{ unit.name }}: {{ score }}")):
+        path = rule_file(tmp_path, rule("weak", "{figure: current_group_share, op: '<', value: 0.2}", "x",
+                                        annex.format(detail=detail)))
+        (directive,) = evaluate(load_rules(path), analysis)
+        (listed,) = directive.annex
+        rows[name] = listed.rows
+    assert rows["figures"] == (("Sở C", "2,00 (11,1%)"), ("Sở A", "1,00 (5,6%)"), ("Sở B", "1,00 (5,6%)"))
+    assert rows["unit"] == (("Sở C", "Sở C: 2"), ("Sở A", "Sở A: 1"), ("Sở B", "Sở B: 1"))

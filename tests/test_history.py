@@ -163,3 +163,24 @@ def test_history_value_api(tmp_path: Path) -> None:
     assert history.get(Period(2024, 6)) is june
     with pytest.raises(ValueError):
         History((june, june))
+
+
+def test_each_file_is_read_and_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A wanted month's units come from what was read for its meta: each file opened and parsed once,
+    and the snapshot equals a fresh load_snapshot of it."""
+    from generator.snapshot import loader, read_json
+
+    current = load_snapshot(write_xlsx(tmp_path / "thang-nay.xlsx", _month("2024-07")))
+    write_json(tmp_path / "a.json", _month("2024-06", score=57.25))
+    write_json(tmp_path / "b.json", _month("2024-05", score=50.76))
+    write_json(tmp_path / "c.json", _month("2024-01"))
+    opened: list[str] = []
+    parsed: list[str] = []
+    real_read, real_parse = loader._read_bytes, read_json.parse_json
+    monkeypatch.setattr(loader, "_read_bytes", lambda path, *a: opened.append(path.name) or real_read(path, *a))
+    monkeypatch.setattr(read_json, "parse_json", lambda file, *a: parsed.append(Path(file).name) or real_parse(file, *a))
+    history = load_history(current)
+    assert history.periods == (Period(2024, 5), Period(2024, 6))
+    assert sorted(opened) == sorted(parsed) == ["a.json", "b.json", "c.json"]
+    monkeypatch.undo()
+    assert history.get(Period(2024, 6)) == load_snapshot(tmp_path / "a.json")
