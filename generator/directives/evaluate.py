@@ -316,6 +316,7 @@ class _Run:
         # The units in the order every list of them takes, sorted once: a rule's matches come out in it.
         self.ordered = tuple(sorted(analysis.units, key=lambda u: _unit_order(u, position)))
         self.order = {u.code: index for index, u in enumerate(self.ordered)}
+        self._of_kinds: dict[frozenset[UnitKind], list[UnitAnalysis]] = {}
         self.shared: dict[str, object] = {"analysis": analysis, "targets": MappingProxyType(
             {t.id: t for t in analysis.targets}), "issuer": settings.issuer, "plan": settings.plan}
         self.directives: list[Directive] = []
@@ -350,10 +351,18 @@ class _Run:
             for item in items:
                 self.add(rule, (item,), {"target": item.target} if item.target else {"group": item.group})
 
+    def of_kinds(self, kinds: Iterable[UnitKind]) -> list[UnitAnalysis]:
+        """The units of these kinds, in order (once per set of kinds, not per rule and loop value)."""
+        key = frozenset(kinds)
+        if key not in self._of_kinds:
+            self._of_kinds[key] = [u for u in self.ordered if u.kind in key]
+        return self._of_kinds[key]
+
     def item(self, rule: Rule, target: Target | None, group: Group | None) -> Item | None:
         """The units the rule matches for one loop value (None when none)."""
         context = EvaluationContext(self.analysis, target, group)
-        looked_at = [u for u in self.ordered if rule.applies(u.kind) and _looks_at(u, target, group)]
+        pool = self.ordered if not rule.applies_to else self.of_kinds(rule.applies_to)
+        looked_at = pool if target is None and group is None else [u for u in pool if _looks_at(u, target, group)]
         units = tuple(u for u in looked_at if rule.when.holds(u, context))  # in order already
         if not units:
             return None

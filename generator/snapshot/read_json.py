@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 from generator.common.jsonfile import JsonLimits
 from generator.common.jsonfile import parse_json as parse_json_text
@@ -33,6 +34,9 @@ _JSON_TYPES = {
 
 
 NOT_PARSED = object()
+# Cell((value, file, row, column)) without the named tuple's Python-level __new__ (what Cell._make does,
+# less its length check): a 10.000-unit file has 160.000 cells.
+_cell = partial(tuple.__new__, Cell)
 _LIMITS = JsonLimits(max_depth=MAX_DEPTH, max_string=MAX_CELL_CHARS, max_key=MAX_KEY_CHARS, max_items=MAX_ROWS,
                      max_keys=MAX_COLUMNS, max_number_chars=MAX_NUMBER_CHARS)
 
@@ -141,6 +145,7 @@ def _read_table(file: str, items: object, key: str, findings: Findings,
     columns: set[str] = set()
     warned: set[str] = set()
     records: list[RawRecord] = []
+    fields: dict[str, Field | None] = {}  # every record names the same keys: each is looked up once
     for number, item in enumerate(items, start=1):
         where = f"{key}[{number}]"
         if not isinstance(item, dict):
@@ -153,7 +158,8 @@ def _read_table(file: str, items: object, key: str, findings: Findings,
             continue
         cells: dict[str, Cell] = {}
         for name, value in item.items():
-            field = lookup(str(name))
+            name = str(name)
+            field = fields[name] if name in fields else fields.setdefault(name, lookup(name))
             if field is None:
                 if name not in warned and len(warned) < MAX_COLUMNS:
                     warned.add(name)
@@ -173,7 +179,7 @@ def _read_table(file: str, items: object, key: str, findings: Findings,
                     column=str(name),
                 )
                 continue
-            columns.add(field.key)
-            cells[field.key] = Cell(value, file, where, str(name))
+            cells[field.key] = _cell((value, file, where, name))
+        columns.update(cells)
         records.append(RawRecord(where, number, cells))
     return RawUnits(file, key, frozenset(columns), tuple(records), header_known=False)
