@@ -174,8 +174,10 @@ def _over_time(
     optional = _Memo(_optional)
     groups = slice(3, 3 + len(group_codes))  # the group columns of a row, in GROUPS order
     for row in frame.itertuples(index=False):
-        points.setdefault(row.code, [SeriesPoint(p, None) for p in window])[row.pos] = _point(
-            row, window, tuple(optional(value) for value in row[groups]))
+        own = points.get(row.code)
+        if own is None:  # the unit's first row: every period empty until its row comes
+            own = points[row.code] = [SeriesPoint(p, None) for p in window]
+        own[row.pos] = _point(row, window, tuple(optional(value) for value in row[groups]))
     units = {code: _series(tuple(own), figures[code]) for code, own in points.items()}
     authority = _series(tuple(_authority_point(snapshots.get(p), p) for p in window), figures[_AUTHORITY])
 

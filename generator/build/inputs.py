@@ -7,6 +7,7 @@ from functools import cached_property
 from pathlib import Path
 
 from generator.analysis import SERIES_LENGTH, Analysis, analyse
+from generator.common.collector import collector_paused
 from generator.config import Profile, check_switches, load_profile, locate_profile
 from generator.content import TargetResult, TemplateInfo, find_template, target_results
 from generator.directives import Directive, RuleSettings, check_notices, evaluate, load_rules
@@ -56,6 +57,11 @@ def prepare(snapshot_path: Path, history_dir: Path | None = None, profile_path: 
             signer: str | None = None) -> Prepared:
     """Read, validate and analyse a snapshot with its history; evaluate the directive rules. `signer` names
     one of the profile's signers (UsageError listing them when it is none of them); None: the default."""
+    with collector_paused():  # a large value of small objects, almost without cycles: see collector.py
+        return _prepare(snapshot_path, history_dir, profile_path, signer)
+
+
+def _prepare(snapshot_path: Path, history_dir: Path | None, profile_path: Path | None, signer: str | None) -> Prepared:
     snapshot = load_snapshot(snapshot_path)
     profile_path = profile_path or locate_profile(snapshot.meta)
     profile = load_profile(profile_path).with_signer(signer)
