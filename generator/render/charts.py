@@ -87,8 +87,8 @@ def _cached_png(chart: Chart, width_mm: float, height_mm: float) -> bytes:
     with _style():
         frame = _build(chart, limits, width_mm, height_mm)
     if _pixels(width_mm, height_mm) <= KEEP_AT_ONCE_PIXELS or _FRAMES.wanted(key):
-        return _FRAMES.put(key, frame).draw(chart.series[0] if chart.series else None)
-    png = frame.draw(chart.series[0] if chart.series else None)
+        return _FRAMES.put(key, frame.kept()).draw(chart.series[0] if chart.series else None)
+    png = frame.draw(chart.series[0] if chart.series else None)  # drawn once: nothing saved to restore
     frame.release()  # see _Frames: its pixels are free before the next chart is drawn
     return png
 
@@ -186,7 +186,7 @@ class _Frames:
         self._frames[key] = frame
         if len(self._frames) > self.size:
             while len(self._frames) > self.size:
-                self._frames.popitem(last=False)
+                self._frames.popitem(last=False)[1].release()
             gc.unfreeze()  # a batch worker freezes what outlives a document, evicted frames included
             gc.collect()
         return frame
@@ -204,9 +204,17 @@ class _Frame:
     """Everything of a chart but its first series, drawn; `update` draws that series on top."""
 
     figure: MplFigure
-    background: Any  # the frame's pixels (matplotlib BufferRegion)
     update: Callable[[ChartSeries | None], None]
-    encoder: BandedEncoder  # knows the frame's own pixels: their bands are compressed once
+    encoder: BandedEncoder  # once kept, knows the frame's own pixels: their bands are compressed once
+    background: Any = None  # once kept, the frame's pixels (matplotlib BufferRegion), restored before each chart
+
+    def kept(self) -> _Frame:
+        """The frame, ready to draw many charts: its pixels saved, to restore and to compress once."""
+        canvas = self.figure.canvas
+        self.background = canvas.copy_from_bbox(self.figure.bbox)  # type: ignore[attr-defined]
+        width, height = canvas.get_width_height(physical=True)
+        self.encoder = BandedEncoder(width, height, DPI, _grey_scanlines(canvas))
+        return self
 
     def release(self) -> None:
         """Free the frame's pixels now: the canvas's buffer and the saved background, the bulk of its
@@ -223,7 +231,8 @@ class _Frame:
         import matplotlib
 
         canvas = self.figure.canvas
-        canvas.restore_region(self.background)  # type: ignore[attr-defined]
+        if self.background is not None:
+            canvas.restore_region(self.background)  # type: ignore[attr-defined]
         settings = matplotlib.rcParams
         before, settings["text.hinting"] = settings["text.hinting"], HINTING  # read per glyph, not kept by texts
         try:
@@ -272,8 +281,7 @@ def _build(chart: Chart, limits: tuple[float, float], width_mm: float, height_mm
     _place_axes(chart, figure, axes, legend, limits)
     canvas.draw()  # type: ignore[no-untyped-call]
     width, height = canvas.get_width_height(physical=True)
-    encoder = BandedEncoder(width, height, DPI, _grey_scanlines(canvas))
-    return _Frame(figure, canvas.copy_from_bbox(figure.bbox), update, encoder)  # type: ignore[no-untyped-call]
+    return _Frame(figure, update, BandedEncoder(width, height, DPI))
 
 
 def _place_axes(chart: Chart, figure: MplFigure, axes: Axes, legend: Any, limits: tuple[float, float]) -> None:
