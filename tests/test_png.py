@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import random
+import zlib
 
 import pytest
 from PIL import Image
 
-from generator.render.png import BAND_ROWS, BandedEncoder, grey_png, scanlines
+from generator.render.png import BAND_ROWS, BandedEncoder, adler32_combine, grey_png, scanlines
 
 
 def picture(width: int, height: int, seed: int, busy_rows: range) -> bytes:
@@ -43,3 +44,11 @@ def test_bands_taken_from_the_background_give_the_bytes_of_a_fresh_encoding() ->
 def test_scanlines_of_the_wrong_size_are_refused() -> None:
     with pytest.raises(ValueError):
         BandedEncoder(10, 10, 220).encode(b"\0" * 50)
+
+
+def test_checksums_of_pieces_combine_into_the_checksum_of_the_whole() -> None:
+    chooser = random.Random(7)
+    for _ in range(200):
+        first = chooser.randbytes(chooser.randrange(300))
+        second = chooser.randbytes(chooser.randrange(0, 70000, 7))  # past 65521, the modulus
+        assert adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second)) == zlib.adler32(first + second)

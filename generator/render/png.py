@@ -25,6 +25,7 @@ _METRES_PER_INCH = 0.0254
 ZLIB_LEVEL = 3
 BAND_ROWS = 16
 _ZLIB_HEADER = b"\x78\x5e"  # deflate, 32 KiB window, "fast" level: (0x78 × 256 + 0x5e) % 31 == 0
+_ADLER_BASE = 65521
 _FINAL_EMPTY_BLOCK = b"\x03\x00"  # a last, empty, fixed-Huffman block: ends the deflate stream
 
 
@@ -45,6 +46,15 @@ def deflate_band(lines: bytes) -> bytes:
     return compressor.compress(lines) + compressor.flush(zlib.Z_SYNC_FLUSH)
 
 
+def adler32_combine(first: int, second: int, second_length: int) -> int:
+    """The Adler-32 of two pieces of data joined, from theirs (zlib's adler32_combine, which Python's
+    zlib does not expose): a background band's checksum is computed once, like its compression."""
+    remainder = second_length % _ADLER_BASE
+    low = (first & 0xFFFF) + (second & 0xFFFF) + _ADLER_BASE - 1
+    high = remainder * (first & 0xFFFF) + (first >> 16) + (second >> 16) + _ADLER_BASE - remainder
+    return (low % _ADLER_BASE) | ((high % _ADLER_BASE) << 16)
+
+
 class BandedEncoder:
     """Writes PNGs of images that share most rows with one background, compressing its bands once.
 
@@ -56,7 +66,7 @@ class BandedEncoder:
         self.width, self.height, self.dpi = width, height, dpi
         self._background = background
         self._band_bytes = (width + 1) * BAND_ROWS
-        self._compressed: dict[int, bytes] = {}  # band start → the background band, deflated
+        self._compressed: dict[int, tuple[bytes, int]] = {}  # band start → the background band, deflated, its Adler-32
 
     def encode(self, lines: bytes) -> bytes:
         """The PNG of `lines` (scanlines of this encoder's size)."""
@@ -64,16 +74,19 @@ class BandedEncoder:
             raise ValueError(f"{len(lines)} bytes of scanlines for a {self.width}×{self.height} image")
         background, step = self._background, self._band_bytes
         bands = []
+        checksum = 1  # Adler-32 of nothing
         for start in range(0, len(lines), step):
             band = lines[start:start + step]
             if background is not None and band == background[start:start + step]:
-                compressed = self._compressed.get(start)
-                if compressed is None:
-                    compressed = self._compressed[start] = deflate_band(band)
-                bands.append(compressed)
+                known = self._compressed.get(start)
+                if known is None:
+                    known = self._compressed[start] = (deflate_band(band), zlib.adler32(band))
+                compressed, band_checksum = known
             else:
-                bands.append(deflate_band(band))
-        data = _ZLIB_HEADER + b"".join(bands) + _FINAL_EMPTY_BLOCK + struct.pack(">I", zlib.adler32(lines))
+                compressed, band_checksum = deflate_band(band), zlib.adler32(band)
+            bands.append(compressed)
+            checksum = adler32_combine(checksum, band_checksum, len(band))
+        data = _ZLIB_HEADER + b"".join(bands) + _FINAL_EMPTY_BLOCK + struct.pack(">I", checksum)
         per_metre = round(self.dpi / _METRES_PER_INCH)
         return (
             PNG_SIGNATURE
