@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import subprocess
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from pypdf import PdfReader
 import generator.render.pdf as pdf_module
 from generator.build import DISPATCH_TEMPLATE, dispatch_document
 from generator.common.layout import Layout
-from generator.content import Cell, Table, find_template
+from generator.content import Cell, Chart, ChartLine, ChartSeries, Figure, Table, find_template
 from generator.render.pdf import PdfRenderer, document_html, html_to_pdf
 
 
@@ -93,6 +94,48 @@ def test_a_long_annex_is_laid_out_a_few_pages_at_a_time(tmp_path: Path, monkeypa
     assert pages >= 12 and len(laid_out) >= 6
     assert max(laid_out[1:]) <= 3  # after the letter: a window of 40 rows spans at most 3 pages
     assert _texts(windows, tmp_path) == _texts(whole, tmp_path)
+
+
+def _bars(number: int, units: int) -> Figure:
+    """A dispatch-like chart of `units` ranked bars (the annex ends with a run of these)."""
+    names = tuple(f"UBND xã Thử Nghiệm {number}-{i}" for i in range(units))
+    values = tuple(Decimal(90) - Decimal(i) / 2 for i in range(units))
+    chart = Chart("hbars", names, (ChartSeries("Tổng điểm", values, labels="all"),),
+                  (ChartLine("Bình quân", Decimal("80.5")),), minimum=Decimal(0), maximum=Decimal(100))
+    return Figure(chart, alt=f"Biểu đồ {number}", caption=f"Biểu đồ {number}. Tổng điểm", height_mm=22 + 4.2 * units)
+
+
+def test_a_run_of_charts_is_laid_out_once_in_windows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An annex whose table is followed by a run of charts (a page each) and another table: windows
+    start at a chart as they do at a row, so each page is laid out once, plus one page per window
+    (the old windows found nowhere to start among charts alone, grew and laid the charts out again);
+    the pages, their text and pixels are the whole document's."""
+    laid_out: list[int] = []
+    real = pdf_module.lay_out
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = real(*args, **kwargs)
+        laid_out.append(len(result.pages))
+        return result
+
+    base = sample_documents.dispatch(annex_rows=40, draft_mark="DỰ THẢO")
+    annex = base.annexes[0]
+    blocks = (*annex.blocks, *(_bars(n, 30 if n < 8 else 12) for n in range(1, 9)), annex.blocks[1])
+    from dataclasses import replace
+
+    document = replace(base, annexes=(replace(annex, blocks=blocks),))
+    monkeypatch.setattr(pdf_module, "lay_out", counted)
+    windows = PdfRenderer(Layout(), segment_rows=60).render(document)
+    monkeypatch.setattr(pdf_module, "lay_out", real)
+    whole = _whole(document, Layout())
+    pages = len(_sizes(whole))
+    annex_windows = len(laid_out) - 1
+    assert pages >= 12
+    assert sum(laid_out) <= pages + annex_windows - 1  # each annex window lays out one page again, the last none
+    assert annex_windows >= 4  # a chart counts for about a page in a window's budget, not two rows
+    assert _sizes(windows) == _sizes(whole)
+    assert _texts(windows, tmp_path) == _texts(whole, tmp_path)
+    assert _pictures(windows, tmp_path, "windows") == _pictures(whole, tmp_path, "whole")
 
 
 def test_a_document_without_annexes_is_laid_out_once_as_before() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import math
 import mimetypes
 import sys
 from collections.abc import Iterator
@@ -291,13 +292,19 @@ def _collector_paused() -> Iterator[None]:
 # Each annex numbers its own pages, so it can be laid out as a document of its own and the PDFs
 # joined: the same pages. A long annex (the dispatch lists every unit) is laid out a window of
 # rows at a time: the window's pages but the last are final (nothing after them can move them
-# back), so they are written, and the next window starts with the first table row of that last
-# page, under the table's repeated header, its pages numbered on. WeasyPrint then holds one
-# window's boxes at a time instead of every page's: memory stays flat as units grow.
+# back), so they are written, and the next window starts with what begins that last page: a
+# table row, under the table's repeated header, or a chart (never split, so a page that begins
+# with one begins with all of it), its pages numbered on. WeasyPrint then holds one window's
+# boxes at a time instead of every page's: memory stays flat as units grow. Charts are start
+# points too because the dispatch ends its annex with a run of them (one per thirty units): a
+# window of charts alone had nowhere to start the next one, so it grew and was laid out again
+# (3.000 units: 58 of the 100 chart pages laid out twice, and their charts placed again; more as
+# units grow, past the chart cache's 128), the part of the layout's cost that was not linear.
 
 MARK = "data-at"  # the attribute that tells which block or row an element is (see `_Anchor`)
 SEGMENT_ROWS = 400  # table rows laid out at once (some 15 landscape pages of the ranking)
-_PARAGRAPH_ROWS = 2  # what a paragraph or figure counts for in that budget
+_PARAGRAPH_ROWS = 2  # what a paragraph counts for in that budget
+_ROW_MM = 6.0  # about a ranking row's height: a figure counts for as many rows as its height holds
 
 
 @dataclass(frozen=True)
@@ -344,10 +351,17 @@ def _segment(annex: Annex, block: int, row: int, budget: int) -> _Segment:
         else:
             blocks.append(item)
             anchors.append(_Anchor(index))
-            used += _PARAGRAPH_ROWS
+            used += _block_rows(item)
         index, start = index + 1, 0
     last = index >= len(annex.blocks)
     return _Segment(replace(annex, blocks=tuple(blocks)), tuple(anchors), block == 0 and row == 0, last)
+
+
+def _block_rows(block: Block) -> int:
+    """What a paragraph or a figure counts for in a window's budget of rows (a chart: about a page)."""
+    if isinstance(block, Figure):
+        return max(_PARAGRAPH_ROWS, math.ceil(block.height_mm / _ROW_MM))
+    return _PARAGRAPH_ROWS
 
 
 def _written(laid_out: Any, pages: int | None) -> bytes:
@@ -357,9 +371,12 @@ def _written(laid_out: Any, pages: int | None) -> bytes:
 
 
 def _continuations(annex: Annex) -> dict[str, tuple[int, int]]:
-    """Row ids where a later window may start: rows past a table's first, not under a rowspan."""
+    """Marks where a later window may start: rows past a table's first, not under a rowspan, and
+    figures past the annex's first block."""
     starts: dict[str, tuple[int, int]] = {}
     for index, item in enumerate(annex.blocks):
+        if isinstance(item, Figure) and index > 0:
+            starts[_Anchor(index).id] = (index, 0)
         if not isinstance(item, Table):
             continue
         covered_until = 0
@@ -371,7 +388,7 @@ def _continuations(annex: Annex) -> dict[str, tuple[int, int]]:
 
 
 def _cut(pages: list[Any], starts: dict[str, tuple[int, int]]) -> tuple[int, tuple[int, int]] | None:
-    """The last page (not the first) that begins with a continuing table row, and that row.
+    """The last page (not the first) that begins where a window may start (`starts`), and where that is.
 
     A page begins with what its first marked element is: a row (`rB-R`) or another block (`bB`), a
     paragraph continued from the page before included. Raises NoPageBoxes (see weasyprint_tuning).
