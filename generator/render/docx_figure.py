@@ -17,8 +17,10 @@ from lxml import etree
 from generator.common.layout import Layout
 from generator.content import Figure
 from generator.render import docx_styles as st
-from generator.render.docx_xml import paragraph, run
+from generator.render.docx_xml import R_NS, paragraph, run
 from generator.render.figures import place
+
+_R_DECLARATION = f' xmlns:r="{R_NS}"'
 
 
 class Pictures:
@@ -38,7 +40,9 @@ class Pictures:
         inline.docPr.set("name", f"Biểu đồ {shape_id}")
         inline.docPr.set("descr", alt)
         xml: str = etree.tostring(inline, encoding="unicode")
-        return xml
+        # The document's root declares r: (the picture's link); its XML is written as it is, without
+        # a parse that would drop a declaration made again here (see docx._spliced_document_xml).
+        return xml.replace(_R_DECLARATION, "", 1)
 
 
 def figure_block(figure: Figure, pictures: Pictures, landscape: bool) -> str:

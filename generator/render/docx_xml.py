@@ -1,7 +1,8 @@
 """WordprocessingML fragments as strings: runs, paragraphs, table pieces.
 
-The renderer builds the document body as one XML string and parses it once, which is an order of
-magnitude faster than python-docx's object API for large tables. Every text goes through `esc`, so
+The renderer builds the document body as XML strings and splices them into the document part
+unparsed (docx._spliced_document_xml), an order of magnitude faster than python-docx's object API
+for large tables; element text is written as lxml would write it (`esc_text`). Every text goes through `esc`, so
 names with & < > " stay literal. Child elements are written in the order the schema requires
 (Word rejects files whose pPr/rPr children are out of order).
 """
@@ -48,6 +49,14 @@ def esc(text: str) -> str:
     )
 
 
+def esc_text(text: str) -> str:
+    """Text inside an element, written as lxml serializes a parsed one (the body is spliced into the
+    document unparsed, docx._spliced_document_xml): quotes as they are; a carriage return as the line
+    feed an XML parser reads it as."""
+    text = _INVALID_XML.sub("", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "\n")
+
+
 def jc(align: str) -> str:
     """The w:jc value for a content-model alignment."""
     return _JC[align]
@@ -83,7 +92,7 @@ def run(
         elif piece == "\n":
             parts.append("<w:br/>")
         elif piece:
-            parts.append(f'<w:t xml:space="preserve">{esc(piece)}</w:t>')
+            parts.append(f'<w:t xml:space="preserve">{esc_text(piece)}</w:t>')
     return f"<w:r>{rpr}{''.join(parts)}</w:r>"
 
 
