@@ -150,12 +150,18 @@ def _over_time(
 
     position = {p: i for i, p in enumerate(window)}
     group_codes = [g.code for g in GROUPS]
-    scaled = _Memo(_scaled)  # some 200.000 scores, a few thousand distinct values
-    rows = [
-        (position[period], u.code, u.kind.value, *(scaled(s) for s in u.groups))
-        for period, snap in snapshots.items()
-        for u in snap.units
-    ]
+    # Some 200.000 scores of a few thousand distinct values: each converted once, to integer millionths
+    # and back (dicts keyed by value: equal values convert alike whatever their representation).
+    scaled: dict[Decimal | None, float] = {}
+    exact: dict[Decimal | None, Decimal | None] = {}
+    for snap in snapshots.values():
+        for u in snap.units:
+            for score in u.groups:
+                if score not in scaled:
+                    scaled[score] = _scaled(score)
+                    exact[score] = _optional(scaled[score])
+    entries = [(position[period], u) for period, snap in snapshots.items() for u in snap.units]
+    rows = [(pos, u.code, u.kind.value, *[scaled[s] for s in u.groups]) for pos, u in entries]
     frame = pd.DataFrame(rows, columns=["pos", "code", "kind", *group_codes])
     # A total only when all six groups have a score (min_count), as UnitResult.total.
     frame["total"] = frame[group_codes].sum(axis=1, min_count=len(group_codes))
@@ -171,13 +177,14 @@ def _over_time(
     figures = _figures(totals, ranks, window)
 
     points: dict[str, list[SeriesPoint]] = {}
-    optional = _Memo(_optional)
-    groups = slice(3, 3 + len(group_codes))  # the group columns of a row, in GROUPS order
-    for row in frame.itertuples(index=False):
-        own = points.get(row.code)
+    # The frame's rows are `entries`, in order: its computed columns are read as arrays beside them.
+    computed = (frame[name].to_numpy() for name in ("total", "rank", "ranked_count"))
+    for (pos, unit), total, rank, count in zip(entries, *computed, strict=True):
+        own = points.get(unit.code)
         if own is None:  # the unit's first row: every period empty until its row comes
-            own = points[row.code] = [SeriesPoint(p, None) for p in window]
-        own[row.pos] = _point(row, window, tuple(optional(value) for value in row[groups]))
+            own = points[unit.code] = [SeriesPoint(p, None) for p in window]
+        # A group score as the frame holds it, read back (without reading 200.000 cells out of the frame).
+        own[pos] = _point(window[pos], total, rank, count, tuple([exact[score] for score in unit.groups]))
     units = {code: _series(tuple(own), figures[code]) for code, own in points.items()}
     authority = _series(tuple(_authority_point(snapshots.get(p), p) for p in window), figures[_AUTHORITY])
 
@@ -196,27 +203,9 @@ def _optional(value: float) -> Decimal | None:
     return None if value != value else _unscaled(value)  # NaN is the only value unequal to itself
 
 
-class _Memo:
-    """A pure function of one number, remembered: equal numbers give the same result whatever their
-    representation (the scaling works on values; -0.0 and 0.0 both give 0)."""
-
-    def __init__(self, function: Any) -> None:
-        self.function = function
-        self.seen: dict[Any, Any] = {}
-
-    def __call__(self, value: Any) -> Any:
-        if value is None or value != value:  # None and NaN: not remembered (NaN is unequal to itself)
-            return self.function(value)
-        seen = self.seen
-        if value not in seen:
-            seen[value] = self.function(value)
-        return seen[value]
-
-
-def _point(row: Any, window: tuple[Period, ...], groups: tuple[Decimal | None, ...]) -> SeriesPoint:
-    rank = None if row.rank != row.rank else int(row.rank)
-    return SeriesPoint(window[row.pos], _optional(row.total), rank,
-                       int(row.ranked_count) if rank is not None else None, groups)
+def _point(period: Period, total: Any, rank: Any, count: Any, groups: tuple[Decimal | None, ...]) -> SeriesPoint:
+    place = None if rank != rank else int(rank)  # NaN: no rank
+    return SeriesPoint(period, _optional(total), place, int(count) if place is not None else None, groups)
 
 
 def _authority_point(snapshot: Snapshot | None, period: Period) -> SeriesPoint:

@@ -362,7 +362,14 @@ class _Run:
         """The units the rule matches for one loop value (None when none)."""
         context = EvaluationContext(self.analysis, target, group)
         pool = self.ordered if not rule.applies_to else self.of_kinds(rule.applies_to)
-        looked_at = pool if target is None and group is None else [u for u in pool if _looks_at(u, target, group)]
+        looked_at: Sequence[UnitAnalysis]
+        if group is not None and target is None:  # _looks_at for a group, without a call per unit
+            index = GROUPS.index(group)
+            looked_at = [u for u in pool if u.unit.groups[index] is not None]
+        elif target is not None:
+            looked_at = [u for u in pool if _looks_at(u, target, group)]
+        else:
+            looked_at = pool
         units = tuple(u for u in looked_at if rule.when.holds(u, context))  # in order already
         if not units:
             return None
@@ -471,7 +478,11 @@ def _unit_item(unit: UnitAnalysis, item: Item) -> UnitItem:
 
 
 def _check_of(unit: UnitAnalysis, target: Target) -> TargetCheck | None:
-    return next((c for c in unit.targets if c.target.id == target.id), None)
+    wanted = target.id
+    for check in unit.targets:  # a handful: a loop, not a generator (called for every unit and target)
+        if check.target.id == wanted:
+            return check
+    return None
 
 
 def _reason(exc: Exception) -> str:
