@@ -40,7 +40,8 @@ class Prepared:
         """Render every directive's notice for these units (all when None) now, so that a wording
         that fails for one of them is a TemplateError before anything is written (`prepare`
         renders only what the dispatch needs and each directive's first notice)."""
-        check_notices(self.directives, unit_codes)
+        with collector_paused():  # thousands of small texts and contexts, as in prepare
+            check_notices(self.directives, unit_codes)
 
     @property
     def plan(self) -> str | None:
