@@ -643,3 +643,24 @@ def test_error_message_counts_problems(tmp_path: Path) -> None:
     assert info.value.problems == (
         Problem(f"{path}[units]", "Tiến độ giải quyết = 25 vượt quá điểm tối đa 20", 2, "E"),
     )
+
+
+def test_more_than_six_places_reads_the_exponent_from_the_text() -> None:
+    """The text-based test for a number kept to 6 decimals agrees with the exponent itself, on
+    every notation str() uses (plain, E+, E-) and on zeros."""
+    import random
+    from decimal import Decimal
+
+    from generator.snapshot.values import _more_than_six_places, read_decimal
+
+    rng = random.Random(13)
+    numbers = [Decimal(s) for s in ("0", "-0", "0.0000000", "0E-7", "0E+3", "1.000000", "1.0000000", "1E-7", "1E+2")]
+    for _ in range(20000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 18)))
+        number = Decimal(f"{rng.choice('+-')}{digits}E{rng.randint(-25, 12)}")
+        numbers += [number, number.normalize()]
+    for number in numbers:
+        assert _more_than_six_places(number) == (number.as_tuple().exponent < -6), number  # type: ignore[operator]
+    assert str(read_decimal(58.860000000000007)) == "58.86"
+    assert str(read_decimal(Decimal("1.0000000"))) == "1"
+    assert str(read_decimal(Decimal("12.340"))) == "12.340"

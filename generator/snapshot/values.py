@@ -117,12 +117,23 @@ def _tidy(number: Decimal) -> Decimal:
     # Keep at most 6 decimals (a spreadsheet formula may leave 58.860000000000007); -0 is 0.
     if number.is_zero():
         number = number.copy_abs()
-    if abs(number) < _LARGE and number.as_tuple().exponent < -6:  # type: ignore[operator]
+    if abs(number) < _LARGE and _more_than_six_places(number):
         number = number.quantize(_MAX_PLACES, rounding=ROUND_HALF_UP)
         if number == number.to_integral_value():
             return number.quantize(Decimal(1))
         return number.normalize()
     return number
+
+
+def _more_than_six_places(number: Decimal) -> bool:
+    """`number.as_tuple().exponent < -6` for a finite number, read from its text (as_tuple builds a
+    tuple of every digit: a third of reading a 10.000-unit snapshot's scores). str() writes an
+    exponent only when it is positive ("E+") or the number is below 1E-6 ("E-", exponent < -6)."""
+    text = str(number)
+    if "E" in text:
+        return "E-" in text
+    point = text.find(".")
+    return point >= 0 and len(text) - point - 1 > 6
 
 
 def _from_text(text: str, *, percent: bool) -> Decimal:
