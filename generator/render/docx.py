@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 import docx
@@ -23,7 +24,7 @@ from generator.common.layout import Layout
 from generator.content import Document
 from generator.render import docx_styles as st
 from generator.render.base import Renderer
-from generator.render.docx_body import annex_xml, blocks_xml
+from generator.render.docx_body import annex_parts, blocks_parts
 from generator.render.docx_figure import Pictures
 from generator.render.docx_front import draft_notes_block, header_block, recipients_block, signature_block
 from generator.render.docx_pages import HeaderSet, sect_pr, text_width
@@ -34,45 +35,8 @@ CORE_TEXT_LIMIT = 255  # python-docx (and Word) refuse a longer core property
 
 
 # Zip stores each entry's local time of writing; the same document must give the same bytes (the
-# manifest's hash, a resumed batch, a reviewer's diff), so every entry gets zip's epoch instead.
-_EPOCH_TIME_DATE = b"\x00\x00\x21\x00"  # 00:00:00, 1980-01-01 in MS-DOS form (time, then date)
-_CENTRAL, _LOCAL, _END = b"PK\x01\x02", b"PK\x03\x04", b"PK\x05\x06"
-
-
-def stable_zip(data: bytes) -> bytes:
-    """`data` (a zip python-docx wrote) with every entry's date set to 1980-01-01 00:00, in place.
-
-    Only the two date fields of each local and central header change, so nothing is recompressed.
-    A zip this code does not recognise is rewritten entry by entry instead.
-    """
-    buffer = bytearray(data)
-    end = buffer.rfind(_END)
-    if end < 0 or len(buffer) - end != 22:  # python-docx writes no archive comment
-        return _rewritten(data)
-    count = int.from_bytes(buffer[end + 10:end + 12], "little")
-    position = int.from_bytes(buffer[end + 16:end + 20], "little")
-    for _ in range(count):
-        if buffer[position:position + 4] != _CENTRAL:
-            return _rewritten(data)
-        local = int.from_bytes(buffer[position + 42:position + 46], "little")
-        if buffer[local:local + 4] != _LOCAL:
-            return _rewritten(data)
-        buffer[position + 12:position + 16] = _EPOCH_TIME_DATE
-        buffer[local + 10:local + 14] = _EPOCH_TIME_DATE
-        name, extra, comment = (int.from_bytes(buffer[position + i:position + i + 2], "little") for i in (28, 30, 32))
-        position += 46 + name + extra + comment
-    return bytes(buffer)
-
-
-def _rewritten(data: bytes) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info))
-    return out.getvalue()
+# manifest's hash, a resumed batch, a reviewer's diff), so every entry is dated 1980-01-01 00:00.
+_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def _core_text(text: str) -> str:
@@ -101,13 +65,10 @@ class DocxRenderer(Renderer):
         opc = package.part.package
         for part in opc.parts:
             part.before_marshal()
-        document_xml = _spliced_document_xml(package.element, body_parts)
-        parts = [_Spliced(part, document_xml) if part is package.part else part for part in opc.parts]
         out = io.BytesIO()
-        # What package.save() does, the document part spliced (python-docx leaves this function unannotated).
-        PackageWriter.write(out, opc.rels, parts)  # type: ignore[no-untyped-call]
-        del parts, document_xml
-        return stable_zip(out.getvalue())
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            _write_package(archive, opc, package.part, _spliced_document_xml(package.element, body_parts))
+        return out.getvalue()
 
     def _body_xml(self, document: Document, headers: HeaderSet, pictures: Pictures) -> list[str]:
         """Every section's content; each but the last ends with a paragraph carrying its w:sectPr."""
@@ -117,13 +78,13 @@ class DocxRenderer(Renderer):
             header_block(document.header, layout, width),
             draft_notes_block(document),
             recipients_block(document, layout, width),
-            blocks_xml(document.body, layout, width, pictures),
+            *blocks_parts(document.body, layout, width, pictures),
             signature_block(document, layout, width),
         ]
         section = sect_pr(layout, headers, landscape=False, restart_numbering=False)
         for annex in document.annexes:
             parts.append(paragraph(st.style_id(st.SECTION_END), sect_pr=section))
-            parts.append(annex_xml(annex, layout, text_width(layout, annex.landscape), pictures))
+            parts.extend(annex_parts(annex, layout, text_width(layout, annex.landscape), pictures))
             section = sect_pr(layout, headers, landscape=annex.landscape, restart_numbering=True)
         # The last section ends on a tiny paragraph too, so a closing table never ends the body.
         parts.append(paragraph(st.style_id(st.SECTION_END)))
@@ -132,34 +93,43 @@ class DocxRenderer(Renderer):
 
 
 # The body used to be parsed into the package's lxml tree and serialized again by python-docx's save:
-# with every unit in the annex tables, a 3.000-unit dispatch's DOCX peaked at 428 MiB, 295 MiB
-# without that tree (bench/bench_scale.py's figures: the process, prepare included). Its XML is
-# written as it is instead, between the rest of the document part as lxml serializes it (the
-# root's declarations, the empty body's own); tests/test_render_docx.py checks the bytes are those
-# parse-and-serialize gave. The body is still parsed, to refuse XML that is not well-formed as the
-# parse did, but by a parser that builds nothing (`_WellFormed`).
+# with every unit in the annex tables, a 3.000-unit dispatch's DOCX peaked at 449 MiB, 296 MiB
+# without that tree, 256 MiB streamed in pieces (10.000 units: 577 -> 517 MiB; the process's peak,
+# prepare included, as bench/bench_scale.py measures it). Its XML is
+# written as it is instead, streamed into the zip entry between the rest of the document part as
+# lxml serializes it (the root's declarations, the empty body's own): no tree, and no copy of the
+# whole part in memory either: the body comes in pieces, a table row each (docx_body), each encoded
+# and written in turn. tests/test_render_docx.py checks the bytes are those parse-and-serialize
+# gave. The body is still parsed as it streams past, to refuse XML that is not well-formed as the
+# parse did, by a parser that builds nothing (`_WellFormed`).
 
-def _spliced_document_xml(root: Any, body_parts: list[str]) -> bytes:
-    """The document part's XML: `root` serialized with an empty w:body, the body's parts inside it
-    (`body_parts` is emptied)."""
+def _spliced_document_xml(root: Any, body_parts: list[str]) -> Iterator[bytes]:
+    """The document part's XML, in pieces: `root` serialized with an empty w:body, the body's parts
+    inside it (`body_parts` is emptied as they are written)."""
     body = root.body
-    empty = parse_xml(f"<w:body {NSDECL}/>")
-    body.getparent().replace(body, empty)
+    body.getparent().replace(body, parse_xml(f"<w:body {NSDECL}/>"))
     outer = serialize_part_xml(root)  # (the root declares w: and r:, so the body's own are dropped)
     if outer.count(_EMPTY_BODY) != 1:
         raise RenderError("Không ghép được phần thân văn bản DOCX (lỗi chương trình).")
     head, tail = outer.split(_EMPTY_BODY)
-    body_bytes = [part.encode("utf-8") for part in body_parts]
-    body_parts.clear()  # the strings are not needed past here: one copy of the body fewer at the peak
-    # huge_tree: the annex is one piece of the body, larger than libxml2's default 10 MB buffer limit;
-    # it is this renderer's own XML, without entities. (lxml-stubs' target protocol lists every
-    # callback; this target leaves them out on purpose.)
-    parser = etree.XMLParser(target=_WellFormed(), huge_tree=True,  # type: ignore[call-overload]
-                             resolve_entities=False)
-    for chunk in (f"<w:body {NSDECL}>".encode(), *body_bytes, b"</w:body>"):
+    return _checked_body(head + b"<w:body>", body_parts, b"</w:body>" + tail)
+
+
+def _checked_body(head: bytes, body_parts: list[str], tail: bytes) -> Iterator[bytes]:
+    """`head`, the body's parts as UTF-8, `tail`; XMLSyntaxError at the end when the body is not
+    well-formed."""
+    # (lxml-stubs' target protocol lists every callback; this target leaves them out on purpose.)
+    parser = etree.XMLParser(target=_WellFormed(), resolve_entities=False)  # type: ignore[call-overload]
+    parser.feed(f"<w:body {NSDECL}>".encode())
+    yield head
+    body_parts.reverse()
+    while body_parts:
+        chunk = body_parts.pop().encode("utf-8")  # one piece at a time: each string goes once written
         parser.feed(chunk)
+        yield chunk
+    parser.feed(b"</w:body>")
     parser.close()  # raises XMLSyntaxError, as parse_xml did, on a malformed body
-    return b"".join([head, b"<w:body>", *body_bytes, b"</w:body>", tail])
+    yield tail
 
 
 _EMPTY_BODY = b"<w:body/>"
@@ -172,11 +142,31 @@ class _WellFormed:
         return None
 
 
-class _Spliced:
-    """The document part as PackageWriter sees it (name, type, relationships), with its XML given."""
+def _write_package(archive: zipfile.ZipFile, package: Any, document_part: Part, document_xml: Iterator[bytes]) -> None:
+    """What python-docx's save writes (its PackageWriter: content types, relationships, every part),
+    each entry dated _EPOCH, the document part's XML streamed from `document_xml`."""
+    parts = package.parts
+    entries = _Entries(archive, document_part.partname, document_xml)
+    # PackageWriter's own steps, which take any object with write(pack_uri, blob); they are private, so a
+    # python-docx that renamed them would fail every DOCX test at once. (The first two are unannotated,
+    # the third names python-docx's zip writer.)
+    PackageWriter._write_content_types_stream(entries, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(entries, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(entries, parts)  # type: ignore[arg-type]
 
-    def __init__(self, part: Part, blob: bytes) -> None:
-        self.partname = part.partname
-        self.content_type = part.content_type
-        self.rels = part.rels
-        self.blob = blob
+
+class _Entries:
+    """The zip entries of a package, as python-docx's writer names and fills them."""
+
+    def __init__(self, archive: zipfile.ZipFile, streamed: str, chunks: Iterator[bytes]) -> None:
+        self.archive = archive
+        self.streamed = streamed  # the part name whose content comes from `chunks`, not its blob
+        self.chunks = chunks
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=_EPOCH)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o600 << 16  # as ZipFile.writestr gives an entry named by a string
+        with self.archive.open(entry, "w") as stream:
+            for chunk in (self.chunks if pack_uri == self.streamed else (blob,)):
+                stream.write(chunk)

@@ -1,4 +1,10 @@
-"""Body blocks as WordprocessingML: paragraphs with emphasis, bordered tables, annexes."""
+"""Body blocks as WordprocessingML: paragraphs with emphasis, bordered tables, annexes.
+
+The blocks come as lists of pieces, a table row each, not one string: the DOCX renderer streams
+them into the file one at a time (docx._spliced_document_xml), so the body of a 10.000-unit dispatch
+(its annex ranks every unit) is never held whole, nor joined (a join needs the pieces and the whole
+at once).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from generator.common.layout import Layout
 from generator.content import Annex, Block, Cell, Figure, Paragraph, Span, Table
 from generator.render import docx_styles as st
 from generator.render.docx_figure import Pictures, figure_block
-from generator.render.docx_xml import TWIPS_PER_PT, cell, jc, paragraph, row, run, table
+from generator.render.docx_xml import TWIPS_PER_PT, cell, jc, paragraph, row, run, table_parts
 
 NBSP = "\u00a0"
 
@@ -92,22 +98,23 @@ def _rows_xml(rows: Iterable[Sequence[Cell]], widths: Sequence[int], style: str,
     return result
 
 
-def table_block(block: Table, layout: Layout, text_width: int) -> str:
-    """A bordered "CV Table" spanning the text width; header rows bold, centred, repeated per page."""
+def table_block_parts(block: Table, layout: Layout, text_width: int) -> list[str]:
+    """A bordered "CV Table" spanning the text width, header rows bold, centred, repeated per page:
+    in pieces, a row each."""
     caption = paragraph(st.style_id(st.TABLE_CAPTION), run(block.caption)) if block.caption else ""
     if not block.header and not block.rows:  # Word rejects a w:tbl without rows
-        return caption
+        return [caption]
     widths = scaled_widths(block.widths, text_width)
     style = st.style_id(st.TABLE_TEXT_DENSE if len(widths) >= layout.dense_table_columns else st.TABLE_TEXT)
     covered: dict[int, tuple[int, int]] = {}
     rows = _rows_xml(block.header, widths, style, header=True, covered=covered)
     rows += _rows_xml(block.rows, widths, style, header=False, covered=covered)
-    return caption + table(st.style_id(st.TABLE), widths, rows)
+    return [caption, *table_parts(st.style_id(st.TABLE), widths, rows)]
 
 
-def blocks_xml(blocks: Iterable[Block], layout: Layout, text_width: int, pictures: Pictures | None = None,
-               landscape: bool = False) -> str:
-    """Body blocks in order, kept apart after a table (Word would fuse two adjacent tables).
+def blocks_parts(blocks: Iterable[Block], layout: Layout, text_width: int, pictures: Pictures | None = None,
+                 landscape: bool = False) -> list[str]:
+    """Body blocks in order, in pieces, kept apart after a table (Word would fuse two adjacent tables).
 
     Figures need `pictures` (the document's package) and whether their section is `landscape`.
 
@@ -127,7 +134,7 @@ def blocks_xml(blocks: Iterable[Block], layout: Layout, text_width: int, picture
         elif isinstance(block, Table):
             if after_table:
                 parts.append(paragraph(st.style_id(st.BODY)))
-            parts.append(table_block(block, layout, text_width))
+            parts.extend(table_block_parts(block, layout, text_width))
             after_table = True
         elif isinstance(block, Figure):
             if pictures is None:
@@ -136,16 +143,16 @@ def blocks_xml(blocks: Iterable[Block], layout: Layout, text_width: int, picture
             after_table = False
         else:
             raise RenderError(f"Khối nội dung không được hỗ trợ: {type(block).__name__}.")
-    return "".join(parts)
+    return parts
 
 
-def annex_xml(annex: Annex, layout: Layout, text_width: int, pictures: Pictures | None = None) -> str:
-    """The annex heading, upper-case title, italic subtitle, then its blocks."""
+def annex_parts(annex: Annex, layout: Layout, text_width: int, pictures: Pictures | None = None) -> list[str]:
+    """The annex heading, upper-case title, italic subtitle, then its blocks, in pieces."""
     parts = [
         paragraph(st.style_id(st.ANNEX_HEADING), run(annex.heading)),
         paragraph(st.style_id(st.ANNEX_TITLE), run(annex.title)),
     ]
     if annex.subtitle:
         parts.append(paragraph(st.style_id(st.ANNEX_SUBTITLE), run(annex.subtitle)))
-    parts.append(blocks_xml(annex.blocks, layout, text_width, pictures, annex.landscape))
-    return "".join(parts)
+    parts.extend(blocks_parts(annex.blocks, layout, text_width, pictures, annex.landscape))
+    return parts

@@ -153,6 +153,20 @@ def table(
     cell_margin: int | None = None,
 ) -> str:
     """A fixed-layout table of `col_widths` twips; `rows` are w:tr strings."""
+    return "".join(table_parts(style, col_widths, rows, align=align, borders_none=borders_none,
+                               cell_margin=cell_margin))
+
+
+def table_parts(
+    style: str,
+    col_widths: Sequence[int],
+    rows: Iterable[str],
+    *,
+    align: str = "center",
+    borders_none: bool = False,
+    cell_margin: int | None = None,
+) -> list[str]:
+    """`table`'s XML in pieces, a row each: a long table is never one string (see docx_body)."""
     props = [f'<w:tblStyle w:val="{style}"/>', f'<w:tblW w:w="{sum(col_widths)}" w:type="dxa"/>']
     props.append(f'<w:jc w:val="{align}"/>')
     if borders_none:
@@ -170,7 +184,7 @@ def table(
     props.append('<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
                  'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>')
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in col_widths)
-    return f"<w:tbl><w:tblPr>{''.join(props)}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    return [f"<w:tbl><w:tblPr>{''.join(props)}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>", *rows, "</w:tbl>"]
 
 
 def row(cells: Iterable[str], *, header: bool = False, cant_split: bool = False) -> str:
