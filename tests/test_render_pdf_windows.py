@@ -74,9 +74,8 @@ def test_the_july_dispatch_in_windows_is_the_whole_dispatch(tmp_path: Path, rows
     assert _pictures(windows, tmp_path, "windows") == _pictures(whole, tmp_path, "whole")
 
 
-def test_a_long_annex_is_laid_out_a_few_pages_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """300 annex rows in windows of 40: no layout holds more than a window's pages (that is what keeps
-    memory flat), and the result is the whole document's pages."""
+def _count_layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of pages of each layout the PDF renderer makes from now on (until monkeypatch.undo)."""
     laid_out: list[int] = []
     real = pdf_module.lay_out
 
@@ -85,10 +84,17 @@ def test_a_long_annex_is_laid_out_a_few_pages_at_a_time(tmp_path: Path, monkeypa
         laid_out.append(len(result.pages))
         return result
 
-    document = sample_documents.dispatch(annex_rows=300, draft_mark="DỰ THẢO")
     monkeypatch.setattr(pdf_module, "lay_out", counted)
+    return laid_out
+
+
+def test_a_long_annex_is_laid_out_a_few_pages_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """300 annex rows in windows of 40: no layout holds more than a window's pages (that is what keeps
+    memory flat), and the result is the whole document's pages."""
+    document = sample_documents.dispatch(annex_rows=300, draft_mark="DỰ THẢO")
+    laid_out = _count_layouts(monkeypatch)
     windows = PdfRenderer(Layout(), segment_rows=40).render(document)
-    monkeypatch.setattr(pdf_module, "lay_out", real)
+    monkeypatch.undo()
     whole = _whole(document, Layout())
     pages = len(_sizes(whole))
     assert pages >= 12 and len(laid_out) >= 6
@@ -110,23 +116,15 @@ def test_a_run_of_charts_is_laid_out_once_in_windows(tmp_path: Path, monkeypatch
     start at a chart as they do at a row, so each page is laid out once, plus one page per window
     (the old windows found nowhere to start among charts alone, grew and laid the charts out again);
     the pages, their text and pixels are the whole document's."""
-    laid_out: list[int] = []
-    real = pdf_module.lay_out
-
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        result = real(*args, **kwargs)
-        laid_out.append(len(result.pages))
-        return result
-
     base = sample_documents.dispatch(annex_rows=40, draft_mark="DỰ THẢO")
     annex = base.annexes[0]
     blocks = (*annex.blocks, *(_bars(n, 30 if n < 8 else 12) for n in range(1, 9)), annex.blocks[1])
     from dataclasses import replace
 
     document = replace(base, annexes=(replace(annex, blocks=blocks),))
-    monkeypatch.setattr(pdf_module, "lay_out", counted)
+    laid_out = _count_layouts(monkeypatch)
     windows = PdfRenderer(Layout(), segment_rows=60).render(document)
-    monkeypatch.setattr(pdf_module, "lay_out", real)
+    monkeypatch.undo()
     whole = _whole(document, Layout())
     pages = len(_sizes(whole))
     annex_windows = len(laid_out) - 1
@@ -171,17 +169,9 @@ def test_without_page_boxes_the_annex_is_laid_out_whole(tmp_path: Path, monkeypa
     def hidden(page, attribute):  # type: ignore[no-untyped-def]
         raise NoPageBoxes
 
-    laid_out: list[int] = []
-    real = pdf_module.lay_out
-
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
-        result = real(*args, **kwargs)
-        laid_out.append(len(result.pages))
-        return result
-
     document = sample_documents.dispatch(annex_rows=120)
     monkeypatch.setattr(pdf_module, "first_marked", hidden)
-    monkeypatch.setattr(pdf_module, "lay_out", counted)
+    laid_out = _count_layouts(monkeypatch)
     hidden_pages = PdfRenderer(Layout(), segment_rows=30).render(document)
     monkeypatch.undo()
     whole = _whole(document, Layout())
