@@ -156,10 +156,9 @@ class _Frames:
     A large frame is kept from its second use on (a small one at once): a notice's frame serves every
     unit of its kind, but each of a dispatch's charts (one per thirty units) has a frame of its own
     that nothing will reuse, and keeping those (≈ 30 MB each at 220 dpi) grew a 3.000-unit
-    dispatch's process by 300 MB. A frame
-    not kept gives its pixels back as soon as its chart is drawn (`_Frame.release`); one evicted is
-    collected at once (a figure, its canvas and its pixels in reference cycles, which would otherwise
-    wait for a full collection while the next frames are drawn).
+    dispatch's process by 300 MB. A frame not kept gives its pixels back as soon as its chart is drawn
+    (`_Frame.release`); one evicted gives them back too, and is collected at once (a figure, its
+    canvas and its artists in reference cycles, which would otherwise wait for a full collection).
     """
 
     def __init__(self, size: int) -> None:
