@@ -33,7 +33,6 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from generator.common.collector import collector_paused
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
 from generator.common.resources import RENDER_ASSETS_DIR
@@ -275,15 +274,17 @@ def _collector_paused() -> Iterator[None]:
     so the collector's automatic passes (over a hundred per dispatch) scan them again and again and
     find nothing to free: ≈ 90 ms of a 9-page dispatch. Everything the rendering left in cycles
     (≈ 30.000 objects) is still young afterwards, and one generation-0 pass frees it. A caller that
-    already turned the collector off keeps it off (the pause is common.collector's, which nests and
-    is shared by threads: the web server renders and prepares in several).
+    already turned the collector off keeps it off.
     """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
     try:
-        with collector_paused():
-            yield
+        yield
     finally:
-        if gc.isenabled():  # the collector runs again: this pause was the last one
-            gc.collect(0)
+        gc.enable()
+        gc.collect(0)
 
 
 # ---- annexes laid out apart from the letter, a window of rows at a time ----------------------------
