@@ -114,6 +114,17 @@ def test_same_analysis_same_workbook_bytes() -> None:
     assert workbook_bytes(analysis) == workbook_bytes(analysis)
 
 
+def test_workbook_is_dated_by_the_data_not_by_the_clock() -> None:
+    """Created and modified are the data's cut-off, so two writings in different seconds are identical too."""
+    import io
+    import zipfile
+
+    analysis = july().analysis
+    core = zipfile.ZipFile(io.BytesIO(workbook_bytes(analysis))).read("docProps/core.xml").decode()
+    stamp = analysis.authority.cutoff.replace(tzinfo=None, microsecond=0).isoformat()
+    assert f">{stamp}Z</dcterms:created>" in core and f">{stamp}Z</dcterms:modified>" in core
+
+
 def test_a_snapshot_without_history_still_gets_its_series_sheet(tmp_path: Path) -> None:
     """Phú Thọ, one month: one period column, trends empty."""
     path = tmp_path / "phu-tho.xlsx"

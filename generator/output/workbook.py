@@ -139,7 +139,10 @@ def workbook_bytes(analysis: Analysis) -> bytes:
     book.properties.title = f"Kết quả Bộ chỉ số {analysis.authority.period.phrase} - {analysis.authority.name}"
     book.properties.created = book.properties.modified = cutoff  # the data's time: the same input, the same file
     out = io.BytesIO()
-    book.save(out)
+    # openpyxl's `save` stamps `modified` with the clock; its writer, called directly, keeps ours.
+    from openpyxl.writer.excel import ExcelWriter
+
+    ExcelWriter(book, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)).save()  # (closes the archive)
     return _with_fixed_times(out.getvalue(), cutoff.timetuple()[:6])
 
 
