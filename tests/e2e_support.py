@@ -7,7 +7,8 @@ from pathlib import Path
 
 from generator.build import Prepared, prepare
 from generator.common.layout import Layout
-from generator.content.model import Document, Figure, Paragraph, Table
+from generator.content import figures_in
+from generator.content.model import Document, Figure, FigureRow, Paragraph, Table
 from generator.render import renderer_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,8 +97,8 @@ def blocks_text(blocks: tuple) -> list[str]:  # type: ignore[type-arg]
             texts.append(block.text)
         elif isinstance(block, Table):
             texts += [cell.text for row in block.header + block.rows for cell in row]
-        elif isinstance(block, Figure):
-            texts.append(block.caption or "")  # the picture's own words are pixels in both formats
+        elif isinstance(block, (Figure, FigureRow)):  # the picture's own words are pixels in both formats
+            texts += [figure.caption or "" for figure in figures_in((block,))]
     return texts
 
 

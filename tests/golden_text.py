@@ -24,7 +24,7 @@ from pathlib import Path
 
 from generator.common import formatting
 from generator.content import Document
-from generator.content.model import Annex, Block, Figure, Paragraph, Span, Table
+from generator.content.model import Annex, Block, Figure, FigureRow, Paragraph, Span, Table
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 WIDTH = 100
@@ -98,6 +98,10 @@ def _blocks(blocks: tuple[Block, ...]) -> list[str]:
             lines += _wrap(paragraph_text(block))
         elif isinstance(block, Figure):
             lines += _figure(block)
+        elif isinstance(block, FigureRow):
+            lines.append(f"[HÀNG {len(block.figures)} BIỂU ĐỒ CẠNH NHAU]")
+            for figure in block.figures:
+                lines += _figure(figure)
         else:
             lines += _table(block)
     return lines

@@ -20,12 +20,12 @@ from pypdf import PdfReader
 
 from generator.common.errors import TemplateError
 from generator.common.layout import Layout
-from generator.content import Chart, ChartLine, ChartSeries, Document, Figure
+from generator.content import Chart, ChartLine, ChartSeries, Document, Figure, FigureRow
 from generator.content.markup import parse_markup
 from generator.render import charts
 from generator.render.charts import chart_png
 from generator.render.docx import DocxRenderer
-from generator.render.figures import place, text_width_mm
+from generator.render.figures import ROW_GAP_MM, place, place_row, text_width_mm
 from generator.render.pdf import CHART_SCHEME, LocalOnlyFetcher, PdfRenderer, RefusedURL
 from generator.render.weasyprint_tuning import pass_png_through, png_idat
 
@@ -103,6 +103,37 @@ def test_figure_markup_problems_name_the_line(change: tuple[str, str], message: 
     """A malformed figure is a TemplateError naming the template line and what is wrong, in Vietnamese."""
     with pytest.raises(TemplateError) as error:
         parse_markup(MARKUP.replace(*change), "t.xml")
+    problems = [str(p) for p in error.value.problems]
+    assert any(message in p and "t.xml:" in p for p in problems), problems
+
+
+ROW = """<document><subject>V/v thử</subject><body><figures>
+<figure chart="hbars" alt="Sáu nhóm" caption="Biểu đồ 1. Sáu nhóm"><category>A</category><series name="Sở A"><v>1</v></series></figure>
+<figure chart="line" alt="Bốn tháng" caption="Biểu đồ 2. Bốn tháng"><category>4/2024</category><series name="Sở A"><v>2</v></series></figure>
+</figures></body></document>"""
+
+
+def test_figures_markup_becomes_a_row_and_a_row_of_one_is_that_figure() -> None:
+    """Two <figure> in <figures> are one FigureRow block, in order; one alone is a plain Figure (full width)."""
+    (row,) = parse_markup(ROW, "t.xml").body
+    assert isinstance(row, FigureRow)
+    assert [f.alt for f in row.figures] == ["Sáu nhóm", "Bốn tháng"]
+    assert row.text == "Biểu đồ 1. Sáu nhóm\nBiểu đồ 2. Bốn tháng"
+    alone = ROW.split("<figure chart=\"line\"")[0] + "</figures></body></document>"
+    (figure,) = parse_markup(alone, "t.xml").body
+    assert isinstance(figure, Figure) and figure.alt == "Sáu nhóm"
+
+
+@pytest.mark.parametrize(("markup", "message"), [
+    (ROW.replace('<figure chart="line"', '<p>lạc</p><figure chart="line"'), "trong <figures> chỉ dùng <figure>, không dùng <p>"),
+    ("<document><subject>V/v</subject><body><figures> </figures></body></document>", "<figures> cần ít nhất một <figure>"),
+    (ROW.replace("</figures>", ROW.split("<figures>")[1].split("</figures>")[0] + "</figures>"), "tối đa 3 biểu đồ cạnh nhau, ở đây có 4"),
+    (ROW.replace('alt="Bốn tháng" ', ""), "thiếu alt"),
+])
+def test_figures_markup_problems_name_the_line(markup: str, message: str) -> None:
+    """A malformed row is a TemplateError naming the template line, whichever of its figures is wrong."""
+    with pytest.raises(TemplateError) as error:
+        parse_markup(markup, "t.xml")
     problems = [str(p) for p in error.value.problems]
     assert any(message in p and "t.xml:" in p for p in problems), problems
 
@@ -217,6 +248,55 @@ def test_figures_take_the_text_width_of_their_section() -> None:
     assert place(FIGURE, layout, False).width_mm == text_width_mm(layout, False) == 165
     assert place(ANNEX_FIGURE, layout, True).width_mm == 252
     assert place(replace(FIGURE, width_mm=100), layout, False).width_mm == 100
+
+
+def test_figures_of_a_row_share_the_text_width_less_the_gap() -> None:
+    """Two figures: each half the text width less the gap; a narrower figure keeps its width; the
+    picture is drawn at the placed size (220 dpi)."""
+    layout = Layout()
+    left, right = place_row(FigureRow((FIGURE, replace(FIGURE, width_mm=60))), layout, False)
+    assert left.width_mm == text_width_mm(layout, False) / 2 - ROW_GAP_MM and right.width_mm == 60
+    assert png_header(left.png)[0] == round(left.width_mm / 25.4 * charts.DPI)
+
+
+def _frame(chart: Chart, width_mm: float, height_mm: float = 64) -> object:
+    return charts._build(chart, charts._limits(chart), width_mm, height_mm).figure
+
+
+def test_a_narrow_chart_stacks_its_legend_so_every_entry_stays_on_the_picture() -> None:
+    """At the full text width the two entries share a line; at half of it they are stacked; entries too
+    long even alone are wrapped at spaces. Every time the legend lies inside the picture."""
+    long_names = replace(groups_chart(), series=tuple(replace(s, name=s.name + " của tỉnh, thành phố trực thuộc "
+                                                              "Trung ương") for s in groups_chart().series))
+    for chart, width, columns, wrapped in ((groups_chart(), 165, 2, False), (groups_chart(), 77.5, 1, False),
+                                           (long_names, 77.5, 1, True)):
+        figure = _frame(chart, width)
+        (legend,) = figure.legends  # type: ignore[attr-defined]
+        box = legend.get_window_extent(figure.canvas.get_renderer())  # type: ignore[attr-defined]
+        assert legend._ncols == columns
+        assert any("\n" in t.get_text() for t in legend.get_texts()) is wrapped
+        assert box.x0 >= 0 and box.x1 <= figure.bbox.width  # type: ignore[attr-defined]
+
+
+def _months_chart(count: int) -> Chart:
+    months = tuple(f"{1 + m % 12}/{2020 + m // 12}" for m in range(count))
+    return replace(trend_chart((D(60),) * 4), categories=months,
+                   series=(ChartSeries("Sở Tư pháp", tuple(D(60 + i % 9) for i in range(count)), labels="last"),))
+
+
+def test_month_labels_slant_only_when_they_would_touch() -> None:
+    """Four months at half the text width stay level; twelve are slanted, all written, none touching;
+    thirty-six on a narrow chart are thinned, counted back from the current period, which keeps its label."""
+    level = _frame(_months_chart(4), 77.5).axes[0]  # type: ignore[attr-defined]
+    assert {label.get_rotation() for label in level.get_xticklabels()} == {0}
+    axes = _frame(_months_chart(12), 77.5).axes[0]  # type: ignore[attr-defined]
+    labels = axes.get_xticklabels()
+    assert len({label.get_rotation() for label in labels}) == 1 and labels[0].get_rotation() in (45, 60, 90)
+    assert all(label.get_text() for label in labels) and not charts._labels_overlap(axes)
+    crowded = _frame(_months_chart(36), 40).axes[0]  # type: ignore[attr-defined]
+    written = [label.get_text() for label in crowded.get_xticklabels()]
+    assert written[-1] == "12/2022" and 3 < sum(map(bool, written)) < 36
+    assert not charts._labels_overlap(crowded)
 
 
 def test_docx_embeds_the_chart_as_an_inline_picture_with_alt_text(rendered: dict[str, bytes]) -> None:

@@ -19,15 +19,17 @@ from test_charts import images_drawn
 from generator.build import DISPATCH_TEMPLATE, NOTICE_TEMPLATE, Prepared, dispatch_document, notice_document, prepare
 from generator.common.errors import ConfigError
 from generator.config import ChartSwitches, load_profile
-from generator.content import Document, Figure
+from generator.content import Document, Figure, figures_in
 from generator.content.model import Paragraph, Table
 from generator.content.registry import find_template
+from generator.render.docx_xml import mm as mm_twips
+from generator.render.figures import ROW_GAP_MM, text_width_mm
 
 D = Decimal
 
 
 def figures(blocks: tuple[object, ...]) -> list[Figure]:
-    return [b for b in blocks if isinstance(b, Figure)]
+    return list(figures_in(blocks))
 
 
 def dispatch_of(prepared: Prepared) -> Document:
@@ -154,6 +156,7 @@ def test_each_chart_can_be_turned_off_in_the_profile() -> None:
     only_trend = with_profile(prepared, charts=ChartSwitches(unit_groups=False))
     (trend,) = figures(notice_of(only_trend, "STP").body)
     assert trend.chart.kind == "line" and (trend.caption or "").startswith("Biểu đồ 1.")
+    assert trend in notice_of(only_trend, "STP").body  # alone, not in a row: the text's full width
     nothing = with_profile(prepared, charts=ChartSwitches(unit_groups=False, unit_trend=False))
     assert figures(notice_of(nothing, "STP").body) == []
     assert any(isinstance(b, Paragraph) for b in notice_of(nothing, "STP").body)
@@ -226,6 +229,55 @@ def test_docx_carries_the_same_charts_in_the_same_sections(july_files: dict[str,
         f.alt[:30] for f in figures(dispatch_of(july()).annexes[0].blocks)]
     notice = docx.Document(july_files["notice"]["docx"]).element.body
     assert len(list(notice.iter(qn("w:drawing")))) == 2
+
+
+def _images_placed(page: object) -> list[tuple[float, float, float, float]]:
+    """Left, bottom, width and height (pt) of each image a PDF page draws: the transformation in force
+    at its `Do`."""
+    placed: list[tuple[float, float, float, float]] = []
+
+    def before(operator: bytes, operands: list[object], matrix: list[float], text_matrix: object) -> None:
+        if operator == b"Do" and str(operands[0]) in images:
+            placed.append((matrix[4], matrix[5], matrix[0], matrix[3]))
+
+    images = set(images_drawn(page))
+    page.extract_text(visitor_operand_before=before)  # type: ignore[attr-defined]
+    return placed
+
+
+def test_notice_charts_stand_side_by_side_in_both_formats(july_files: dict[str, dict[str, Path]]) -> None:
+    """PDF: the two pictures on one band (same bottom and height), each centred in its half of the text
+    width, the gap between them. DOCX: one borderless layout-table row of two equal cells spanning the
+    text width, each holding its picture and then its caption."""
+    layout = july().profile.to_layout()
+    to_pt = 72 / 25.4
+    cell = text_width_mm(layout, False) / 2
+    (page,) = [p for p in PdfReader(july_files["notice"]["pdf"]).pages if images_drawn(p)]
+    (left, bottom, width, height), (left2, bottom2, width2, height2) = _images_placed(page)
+    assert (bottom, height, width) == pytest.approx((bottom2, height2, width2), abs=0.01)
+    assert width == pytest.approx((cell - ROW_GAP_MM) * to_pt, abs=0.05)
+    assert left == pytest.approx((layout.margin_left_mm + ROW_GAP_MM / 2) * to_pt, abs=0.05)
+    assert left2 - left == pytest.approx(cell * to_pt, abs=0.05)
+    body = docx.Document(july_files["notice"]["docx"]).element.body
+    (row,) = [tr for tr in body.iter(qn("w:tr")) if list(tr.iter(qn("w:drawing")))]
+    cells = row.findall(qn("w:tc"))
+    widths = [int(c.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for c in cells]  # type: ignore[union-attr]
+    assert len(cells) == 2 and sum(widths) == mm_twips(text_width_mm(layout, False)) and abs(widths[0] - widths[1]) <= 1
+    for number, tc in enumerate(cells, start=1):
+        paragraphs = tc.findall(qn("w:p"))
+        assert len(list(paragraphs[0].iter(qn("w:drawing")))) == 1
+        assert "".join(t.text or "" for t in paragraphs[1].iter(qn("w:t"))).startswith(f"Biểu đồ {number}.")
+
+
+def test_side_by_side_charts_keep_a_short_notice_on_its_pages(tmp_path: Path) -> None:
+    """The two charts cost the height of one: Ban Dân tộc's July notice keeps the two pages it has
+    without charts (stacked, they pushed its signature onto a third)."""
+    prepared = july()
+    layout = prepared.profile.to_layout()
+    without = with_profile(prepared, charts=ChartSwitches(unit_groups=False, unit_trend=False))
+    pages = {label: len(PdfReader(render_files(notice_of(p, "BDT"), layout, tmp_path, label, ("pdf",))["pdf"]).pages)
+             for label, p in (("with", prepared), ("without", without))}
+    assert pages == {"with": 2, "without": 2}
 
 
 def _picture_hashes(paths: dict[str, Path]) -> tuple[list[str], list[str]]:

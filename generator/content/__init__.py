@@ -11,7 +11,7 @@ from generator.content.context import (
     target_results,
     unpublished_targets,
 )
-from generator.content.figure import Chart, ChartLine, ChartSeries, Figure
+from generator.content.figure import Chart, ChartLine, ChartSeries, Figure, FigureRow, figures_in
 from generator.content.markup import YES, merge_spans
 from generator.content.model import Align, Annex, Block, Cell, Document, Header, Paragraph, Signer, Span, Table
 from generator.content.policy import require_usable
@@ -38,6 +38,7 @@ __all__ = [
     "DispatchContext",
     "Document",
     "Figure",
+    "FigureRow",
     "Header",
     "NoticeContext",
     "Paragraph",
@@ -49,6 +50,7 @@ __all__ = [
     "all_templates",
     "build_document",
     "compared_with",
+    "figures_in",
     "find_template",
     "issue_info",
     "load_template_info",

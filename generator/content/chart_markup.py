@@ -8,6 +8,8 @@
       </series> ...
       <line name="..." value="70.11"/> ...                    (reference lines: averages, targets)
     </figure>
+    <figures> <figure ...>..</figure> <figure ...>..</figure> </figures>
+                                     (side by side; a row of one figure is that figure at full width)
 
 Numbers are written as the analysis gives them (`58.86`, a decimal point); sizes are millimetres.
 Every problem is reported against the template line that produced it.
@@ -31,6 +33,7 @@ from generator.content.figure import (
     ChartLine,
     ChartSeries,
     Figure,
+    FigureRow,
     SeriesStyle,
     ValueLabels,
 )
@@ -38,6 +41,7 @@ from generator.content.figure import (
 Fail = Callable[[etree._Element, str], None]
 HEIGHT_MM = (20.0, 250.0)  # a chart fits on an A4 page, landscape or portrait
 WIDTH_MM = (20.0, 260.0)
+ROW_FIGURES = 3  # at most side by side: a fourth would be too narrow to read on A4
 DEFAULT_HEIGHT_MM = 70.0
 _SPACE = re.compile(r"\s+")
 
@@ -102,6 +106,29 @@ def read_figure(element: etree._Element, fail: Fail) -> Figure | None:
     )
     return Figure(chart=chart, alt=alt, caption=_collapse(element.get("caption")) or None, height_mm=height,
                   width_mm=width)
+
+
+def read_figure_row(element: etree._Element, fail: Fail) -> Figure | FigureRow | None:
+    """The figures of a <figures> row; one figure alone is returned as itself (full width)."""
+    figures: list[Figure] = []
+    count = 0
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag != "figure":
+            fail(child, f"trong <figures> chỉ dùng <figure>, không dùng <{child.tag!s}>")
+            continue
+        count += 1
+        figure = read_figure(child, fail)
+        if figure is not None:
+            figures.append(figure)
+    if count == 0:
+        fail(element, "<figures> cần ít nhất một <figure>")
+    elif count > ROW_FIGURES:
+        fail(element, f"<figures> đặt tối đa {ROW_FIGURES} biểu đồ cạnh nhau, ở đây có {count}")
+    if count == 0 or count > ROW_FIGURES or len(figures) < count:
+        return None
+    return figures[0] if count == 1 else FigureRow(tuple(figures))
 
 
 class _Counter:

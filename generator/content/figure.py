@@ -7,6 +7,7 @@ template, like any other wording. Values are the analysis's Decimals, None for a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -73,3 +74,29 @@ class Figure:
     def text(self) -> str:
         """The figure's words as the document's text carries them: its caption."""
         return self.caption or ""
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """Figures side by side on one band of the page, never split: each takes an equal share of the
+    text width unless it asks for its own, so two small charts cost the height of one."""
+
+    figures: tuple[Figure, ...]
+
+    @property
+    def text(self) -> str:
+        """The captions, in reading order (left to right)."""
+        return "\n".join(f.caption for f in self.figures if f.caption)
+
+    @property
+    def height_mm(self) -> float:
+        return max(f.height_mm for f in self.figures)
+
+
+def figures_in(blocks: Iterable[object]) -> Iterator[Figure]:
+    """Every figure among `blocks`, those of a row included, in reading order."""
+    for block in blocks:
+        if isinstance(block, Figure):
+            yield block
+        elif isinstance(block, FigureRow):
+            yield from block.figures

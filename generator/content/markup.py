@@ -8,6 +8,7 @@ Vocabulary (all a template may write):
              text <b>bold</b> <i>italic</i> <nobr>kept on one line</nobr></p>
            <table widths="4 30 7 ..."><tr head="yes"><td [align] [colspan] [rowspan] [b="yes"]>..</td></tr></table>
            <figure chart="line|hbars" alt=".." ...>..</figure>   (a chart: see chart_markup.py)
+           <figures><figure ..>..</figure> <figure ..>..</figure></figures>   (charts side by side)
     </body>
     <copies><to>...</to>...</copies>          (optional; the profile's list otherwise)
     <annex heading=".." title=".." [subtitle=".."] [landscape="yes"]> blocks </annex>
@@ -25,7 +26,7 @@ from dataclasses import dataclass, replace
 from lxml import etree
 
 from generator.common.errors import Problem, TemplateError
-from generator.content.chart_markup import read_figure
+from generator.content.chart_markup import read_figure, read_figure_row
 from generator.content.model import Align, Annex, Block, Cell, Paragraph, Span, Table
 
 # Collapsible white space: not U+00A0, which templates and the program use on purpose (blanks left
@@ -123,8 +124,13 @@ class _Reader:
                 figure = read_figure(child, self.fail)
                 if figure is not None:
                     blocks.append(figure)
+            elif child.tag == "figures":
+                row = read_figure_row(child, self.fail)
+                if row is not None:
+                    blocks.append(row)
             else:
-                self.fail(child, f"phần tử <{child.tag}> không được dùng ở đây (chỉ <p>, <table> và <figure>)")
+                self.fail(child, f"phần tử <{child.tag}> không được dùng ở đây (chỉ <p>, <table>, <figure> và "
+                                 "<figures>)")
         return tuple(blocks)
 
     def paragraph(self, element: etree._Element) -> Paragraph:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from generator.content.figure import Figure
+from generator.content.figure import Figure, FigureRow
 
 Align = Literal["left", "center", "right", "justify"]
 
@@ -64,7 +64,7 @@ class Table:
     caption: str | None = None
 
 
-Block = Paragraph | Table | Figure
+Block = Paragraph | Table | Figure | FigureRow
 
 
 @dataclass(frozen=True)

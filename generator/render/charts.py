@@ -20,7 +20,9 @@ by generator.render.png (grey, no metadata): the same chart gives the same bytes
 from __future__ import annotations
 
 import gc
+import itertools
 import math
+import textwrap
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,6 +49,7 @@ VALUE_PT = 8  # the numbers written beside bars and points
 HINTING = "no_hinting"
 MM_PER_INCH = 25.4
 PAD_PT = 3  # white space around a chart
+_SHORTEST_WRAP = 12  # characters: a legend entry is not wrapped narrower (a chart that narrow is unreadable)
 FRAMES_KEPT = 4  # frames (≈ 7 MB each at 220 dpi) kept per process: two charts per unit, two kinds
 # A chart this small (a notice's: 165 × 70 mm is 0,86 Mpx at 220 dpi) keeps its frame from its first
 # use; a larger one (a dispatch's landscape annex chart, ≈ 2,8 Mpx) only once its frame is asked for again.
@@ -272,15 +275,71 @@ def _build(chart: Chart, limits: tuple[float, float], width_mm: float, height_mm
     order = [s.name for s in chart.series] + [line.name for line in chart.lines]
     pairs = sorted(zip(handles, labels), key=lambda pair: order.index(pair[1]) if pair[1] in order else len(order))
     handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
-    legend = None
-    if handles:
-        legend = figure.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0),
-                               ncols=min(len(handles), 3), frameon=False, handlelength=2.6, columnspacing=1.6,
-                               borderaxespad=0.2)
+    legend = _legend(figure, handles, labels) if handles else None
     _place_axes(chart, figure, axes, legend, limits)
+    if chart.kind == "line" and _labels_overlap(axes):  # a narrow chart of many periods: labels slanted
+        _slant_labels(chart, axes)
+        _place_axes(chart, figure, axes, legend, limits)
     canvas.draw()  # type: ignore[no-untyped-call]
     width, height = canvas.get_width_height(physical=True)
     return _Frame(figure, update, BandedEncoder(width, height, DPI))
+
+
+def _legend(figure: MplFigure, handles: list[Any], labels: list[str]) -> Any:
+    """The legend above the plot, in as many columns (up to 3) as the chart's width holds; in one
+    column, entries still too long are wrapped at spaces until they fit."""
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    room = figure.bbox.width - 2 * PAD_PT * DPI / 72
+    columns = min(len(handles), 3)
+    while True:
+        legend = figure.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=columns,
+                               frameon=False, handlelength=2.6, columnspacing=1.6, borderaxespad=0.2)
+        width = legend.get_window_extent(renderer).width
+        longest = max(len(line) for label in labels for line in label.split("\n"))
+        if width <= room or (columns == 1 and longest <= _SHORTEST_WRAP):
+            return legend
+        legend.remove()
+        if columns > 1:
+            columns -= 1
+        else:  # the text's share of the legend's width shrinks as much as the legend must
+            text = max(1.0, width - (legend.handlelength + legend.handletextpad + 2 * legend.borderpad) * TEXT_PT
+                       * DPI / 72)
+            keep = max(_SHORTEST_WRAP, int(longest * (1 - (width - room) / text)) - 1)
+            labels = [textwrap.fill(label.replace("\n", " "), keep, break_long_words=False) for label in labels]
+
+
+_LABEL_GAP_PT = 2  # between category labels, level or slanted
+_SLANTS = (45, 60, 90)  # degrees, the least that lets labels stand apart is taken
+
+
+def _labels_overlap(axes: Axes) -> bool:
+    """Whether two neighbouring category labels under the plot touch, level or slanted (slanted
+    labels are parallel: they touch when their spacing across the slant is less than a line)."""
+    renderer = axes.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    labels = [label for label in axes.get_xticklabels() if label.get_text()]
+    gap = _LABEL_GAP_PT * DPI / 72
+    if labels and labels[0].get_rotation():
+        across = math.sin(math.radians(labels[0].get_rotation()))
+        line = TEXT_PT * DPI / 72
+        return any((right.get_window_extent(renderer).x1 - left.get_window_extent(renderer).x1) * across < line + gap
+                   for left, right in itertools.pairwise(labels))
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    return any(left.x1 + gap > right.x0 for left, right in itertools.pairwise(boxes))
+
+
+def _slant_labels(chart: Chart, axes: Axes) -> None:
+    """Category labels slanted as little as lets them stand apart; if even upright they would touch,
+    only every k-th is written, counted back from the last (the current period keeps its label)."""
+    count = len(chart.categories)
+    step = axes.bbox.width / count  # between tick positions (the x axis spans count categories)
+    room = (TEXT_PT + _LABEL_GAP_PT) * DPI / 72
+    angle = next((a for a in _SLANTS if step * math.sin(math.radians(a)) >= room), _SLANTS[-1])
+    every = max(1, math.ceil(room / step))
+    names = [name if (count - 1 - index) % every == 0 else "" for index, name in enumerate(chart.categories)]
+    axes.set_xticks(range(count), names)
+    for label in axes.get_xticklabels():
+        label.set(rotation=angle, ha="right" if angle < 90 else "center", rotation_mode="anchor",
+                  va="top" if angle < 90 else "center")
 
 
 def _place_axes(chart: Chart, figure: MplFigure, axes: Axes, legend: Any, limits: tuple[float, float]) -> None:

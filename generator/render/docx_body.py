@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
-from generator.content import Annex, Block, Cell, Figure, Paragraph, Span, Table
+from generator.content import Annex, Block, Cell, Figure, FigureRow, Paragraph, Span, Table
 from generator.render import docx_styles as st
-from generator.render.docx_figure import Pictures, figure_block
+from generator.render.docx_figure import Pictures, figure_block, figure_row_block
 from generator.render.docx_xml import TWIPS_PER_PT, cell, jc, paragraph, row, run, table_parts
 
 NBSP = "\u00a0"
@@ -136,11 +136,17 @@ def blocks_parts(blocks: Iterable[Block], layout: Layout, text_width: int, pictu
                 parts.append(paragraph(st.style_id(st.BODY)))
             parts.extend(table_block_parts(block, layout, text_width))
             after_table = True
-        elif isinstance(block, Figure):
+        elif isinstance(block, (Figure, FigureRow)):
             if pictures is None:
                 raise RenderError("Văn bản có biểu đồ nhưng không có nơi chứa hình ảnh (lỗi chương trình).")
-            parts.append(figure_block(block, pictures, landscape))
-            after_table = False
+            if isinstance(block, Figure):
+                parts.append(figure_block(block, pictures, landscape))
+                after_table = False
+            else:  # a row is a layout table: apart from a table before it, like a table
+                if after_table:
+                    parts.append(paragraph(st.style_id(st.BODY)))
+                parts.append(figure_row_block(block, pictures, landscape, text_width))
+                after_table = True
         else:
             raise RenderError(f"Khối nội dung không được hỗ trợ: {type(block).__name__}.")
     return parts

@@ -36,9 +36,9 @@ import jinja2
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
 from generator.common.resources import RENDER_ASSETS_DIR
-from generator.content import Annex, Block, Document, Figure, Table
+from generator.content import Annex, Block, Document, Figure, FigureRow, Table
 from generator.render.base import Renderer
-from generator.render.figures import place
+from generator.render.figures import ROW_GAP_MM, PlacedFigure, place, place_row, row_cell_mm
 from generator.render.weasyprint_tuning import (
     NoPageBoxes,
     first_marked,
@@ -191,7 +191,14 @@ class _Pictures:
         self.by_url: dict[str, bytes] = {}
 
     def __call__(self, figure: Figure, landscape: bool) -> dict[str, object]:
-        placed = place(figure, self.layout, landscape)
+        return self._image(place(figure, self.layout, landscape))
+
+    def row(self, row: FigureRow, landscape: bool) -> list[dict[str, object]]:
+        """Each figure's picture and the width of its cell (its picture and caption inset by half the gap)."""
+        cell = f"{row_cell_mm(row, self.layout, landscape):.3f}"
+        return [{**self._image(placed), "cell_mm": cell} for placed in place_row(row, self.layout, landscape)]
+
+    def _image(self, placed: PlacedFigure) -> dict[str, object]:
         url = f"{CHART_SCHEME}:{hashlib.sha256(placed.png).hexdigest()}.png"
         self.by_url[url] = placed.png
         return {"src": url, "width_mm": f"{placed.width_mm:.2f}", "height_mm": f"{placed.height_mm:.2f}"}
@@ -220,6 +227,8 @@ def document_html(document: Document, layout: Layout | None = None,
         column_percents=column_percents,
         dense_columns=(layout or Layout()).dense_table_columns,
         figure_image=images,
+        figure_row_images=images.row,
+        row_inset_mm=f"{ROW_GAP_MM / 2:.2f}",
         letter=letter,
         annex_heading=annex_heading,
         anchors=anchors,
@@ -359,7 +368,7 @@ def _segment(annex: Annex, block: int, row: int, budget: int) -> _Segment:
 
 def _block_rows(block: Block) -> int:
     """What a paragraph or a figure counts for in a window's budget of rows (a chart: about a page)."""
-    if isinstance(block, Figure):
+    if isinstance(block, (Figure, FigureRow)):
         return max(_PARAGRAPH_ROWS, math.ceil(block.height_mm / _ROW_MM))
     return _PARAGRAPH_ROWS
 
@@ -375,7 +384,7 @@ def _continuations(annex: Annex) -> dict[str, tuple[int, int]]:
     figures past the annex's first block."""
     starts: dict[str, tuple[int, int]] = {}
     for index, item in enumerate(annex.blocks):
-        if isinstance(item, Figure) and index > 0:
+        if isinstance(item, (Figure, FigureRow)) and index > 0:
             starts[_Anchor(index).id] = (index, 0)
         if not isinstance(item, Table):
             continue

@@ -314,6 +314,8 @@ class _Builder(Listener):
             self.bold += 1
         elif name == "i":
             self.italic += 1
+        elif name == "figures":
+            self._line("Các biểu đồ sau đặt cạnh nhau trên cùng một hàng:", italic=True)
         elif name in ("figure", "series", "line", "category"):
             self._chart_part(name, attributes)
 
