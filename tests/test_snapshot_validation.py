@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from snapshot_samples import UNIT_HEADER, UNIT_ROWS, meta_values, write_csv, write_json, write_xlsx
 
 from generator.common.errors import Problem, SnapshotError
 from generator.snapshot import Period, load_snapshot
+from generator.snapshot.values import Invalid, read_decimal, read_text
 
 COLUMN = {key: chr(ord("A") + i) for i, key in enumerate(UNIT_HEADER)}
 
@@ -664,3 +669,44 @@ def test_more_than_six_places_reads_the_exponent_from_the_text() -> None:
     assert str(read_decimal(58.860000000000007)) == "58.86"
     assert str(read_decimal(Decimal("1.0000000"))) == "1"
     assert str(read_decimal(Decimal("12.340"))) == "12.340"
+
+
+class _Decimal(Decimal):
+    """A Decimal that read_decimal takes through its general branch (the fast one wants Decimal itself)."""
+
+
+class _Text(str):
+    """A str that read_text takes through its general branch (the fast one wants str itself)."""
+
+
+def _outcome(read: Callable[[object], object], value: object) -> tuple[str, object]:
+    try:
+        result = read(value)
+    except Invalid as invalid:
+        return "invalid", (invalid.reason, invalid.shown)
+    if result is None:
+        return "none", None
+    return ("number" if isinstance(result, Decimal) else "text" if isinstance(result, str) else "other"), str(result)
+
+
+DECIMALS = st.one_of(
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.builds(lambda sign, digits, exponent: Decimal(f"{sign}{digits}E{exponent}"),
+              st.sampled_from("+-"), st.integers(0, 10**18), st.integers(-25, 20)),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(DECIMALS)
+def test_a_json_number_is_read_as_any_decimal_is(number: Decimal) -> None:
+    """read_decimal's short branch for a Decimal cell (a JSON number) gives what its general checks
+    give: the same number written the same way (str), or the same refusal."""
+    assert _outcome(read_decimal, number) == _outcome(read_decimal, _Decimal(number))
+    assert _outcome(partial(read_decimal, percent=True), number) == _outcome(read_decimal, _Decimal(number))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=20))
+def test_a_text_cell_is_read_as_any_text_is(text: str) -> None:
+    """read_text's short branch for a str cell gives what its general checks give."""
+    assert _outcome(read_text, text) == _outcome(read_text, _Text(text))

@@ -16,10 +16,13 @@ from generator.snapshot.fields import INDICATOR_FIELD_BY_KEY, INDICATOR_FIELDS
 from generator.snapshot.model import AUTHORITY_ROW, GROUPS, Group, Indicator, SnapshotMeta, UnitResult
 from generator.snapshot.raw import Findings, RawRecord, RawUnits
 from generator.snapshot.text import same_name_key
-from generator.snapshot.validate import TOTAL_TOLERANCE, read_cells
+from generator.snapshot.validate import TOTAL_TOLERANCE, converters, read_cells
 from generator.snapshot.values import show_number
 
 INDICATOR_SUFFIXES = (".indicators.csv", ".indicators.tsv")
+
+
+_CONVERTERS = converters(INDICATOR_FIELDS)
 
 
 def indicators_file(table: Path) -> Path | None:
@@ -56,7 +59,7 @@ def validate_indicators(
     seen: dict[tuple[str | None, str], RawRecord] = {}
     rows: list[tuple[RawRecord, Indicator]] = []
     for record in raw.records:
-        values, invalid = read_cells(INDICATOR_FIELDS, record.cells, findings)
+        values, invalid = read_cells(_CONVERTERS, record.cells, findings)
         for key in ("unit_code", "group", "code", "name", "max_score"):
             if key in raw.columns and key not in values and key not in invalid:
                 label = INDICATOR_FIELD_BY_KEY[key].label

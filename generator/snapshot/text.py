@@ -59,18 +59,23 @@ def suspicious_character(text: str) -> str | None:
     """
     if text.isascii() and text.isprintable():
         return None  # the common case, decided in C
+    if _ACCEPTED.issuperset(text):
+        return None  # every character already found fine (a Vietnamese name), decided in C
     for char in text:
         reason = _CHARACTER_VERDICTS.get(char, "?")
         if reason == "?":
             reason = _verdict(char)
             if len(_CHARACTER_VERDICTS) < 4096:
                 _CHARACTER_VERDICTS[char] = reason
+                if reason is None:
+                    _ACCEPTED.add(char)
         if reason is not None:
             return reason
     return None
 
 
 _CHARACTER_VERDICTS: dict[str, str | None] = {}  # a name uses a few dozen distinct characters
+_ACCEPTED: set[str] = set()  # those of them whose verdict is None
 
 
 def _verdict(char: str) -> str | None:

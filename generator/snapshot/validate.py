@@ -5,8 +5,11 @@ Every rule adds a problem and goes on, so one run lists everything that is wrong
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 from generator.snapshot.fields import (
     HUNDRED,
@@ -18,7 +21,7 @@ from generator.snapshot.fields import (
     group_named,
     unit_kind,
 )
-from generator.snapshot.model import GROUPS, Period, SnapshotMeta, UnitKind, UnitResult
+from generator.snapshot.model import GROUPS, Group, Period, SnapshotMeta, UnitKind, UnitResult
 from generator.snapshot.raw import Cell, Findings, RawMeta, RawRecord, RawUnits
 from generator.snapshot.text import same_name_key, suspicious_character
 from generator.snapshot.values import (
@@ -40,60 +43,94 @@ _KIND_HINT = (
 )
 
 
-def _convert(field: Field, value: object) -> object:
-    """The typed value of one non-empty cell, or Invalid saying why not (range checks included)."""
+Converter = Callable[[object], object]
+# Each field with its canonical key and the conversion of its non-empty cells (the field's bounds
+# bound in), chosen once per table instead of once per cell (a 10.000-unit file has 160.000 cells).
+Converters = tuple[tuple[str, Field, Converter], ...]
+
+
+def converters(fields: tuple[Field, ...]) -> Converters:
+    """`fields` with the conversion of each one's cells: the typed value of one non-empty cell, or
+    Invalid saying why not (range checks included)."""
+    return tuple((field.key, field, _converter(field)) for field in fields)
+
+
+def _converter(field: Field) -> Converter:
     kind = field.kind
     if kind is ValueKind.TEXT:
-        return _checked_text(field, value)
+        return partial(_checked_text, field.max_length)
     if kind is ValueKind.KIND:
-        text = read_text(value)
-        found = unit_kind(text) if text else None
-        if found is None:
-            raise Invalid(f"không phải loại đơn vị hợp lệ; {_KIND_HINT}")
-        return found
+        return _kind
     if kind is ValueKind.SCORE:
-        score = read_decimal(value)
-        assert score is not None and field.max_score is not None
-        if score < 0:
-            raise Invalid("là số âm", show_number(score))
-        if score > field.max_score:
-            raise Invalid(
-                f"vượt quá điểm tối đa {show_number(field.max_score)}", show_number(score)
-            )
-        return score
+        assert field.max_score is not None
+        return partial(_score, field.max_score)
     if kind is ValueKind.COUNT:
-        count = read_integer(value)
-        if count is not None and count < 0:
-            raise Invalid("là số âm", show_number(count))
-        return count
+        return _count
     if kind is ValueKind.RATE:
-        rate = read_decimal(value, percent=True)
-        assert rate is not None
-        if not 0 <= rate <= HUNDRED:
-            raise Invalid("nằm ngoài khoảng 0–100 (%)", show_number(rate))
-        return rate
+        return _rate
     if kind is ValueKind.PERIOD:
-        return read_period(value)
+        return read_period
     if kind is ValueKind.GROUP:
-        text = read_text(value)
-        group = group_named(text) if text else None
-        if group is None:
-            raise Invalid("không phải nhóm chỉ số; dùng một trong " + ", ".join(g.code for g in GROUPS))
-        return group
+        return _group
     if kind is ValueKind.POINTS:
-        points = read_decimal(value)
-        assert points is not None
-        if points < 0:
-            raise Invalid("là số âm", show_number(points))
-        return points
-    return read_cutoff(value)
+        return _points
+    return read_cutoff
 
 
-def _checked_text(field: Field, value: object) -> str:
+def _kind(value: object) -> UnitKind:
+    text = read_text(value)
+    found = unit_kind(text) if text else None
+    if found is None:
+        raise Invalid(f"không phải loại đơn vị hợp lệ; {_KIND_HINT}")
+    return found
+
+
+def _score(maximum: Decimal, value: object) -> Decimal:
+    score = read_decimal(value)
+    assert score is not None
+    if score < 0:
+        raise Invalid("là số âm", show_number(score))
+    if score > maximum:
+        raise Invalid(f"vượt quá điểm tối đa {show_number(maximum)}", show_number(score))
+    return score
+
+
+def _count(value: object) -> int | None:
+    count = read_integer(value)
+    if count is not None and count < 0:
+        raise Invalid("là số âm", show_number(count))
+    return count
+
+
+def _rate(value: object) -> Decimal:
+    rate = read_decimal(value, percent=True)
+    assert rate is not None
+    if not 0 <= rate <= HUNDRED:
+        raise Invalid("nằm ngoài khoảng 0–100 (%)", show_number(rate))
+    return rate
+
+
+def _group(value: object) -> Group:
+    text = read_text(value)
+    group = group_named(text) if text else None
+    if group is None:
+        raise Invalid("không phải nhóm chỉ số; dùng một trong " + ", ".join(g.code for g in GROUPS))
+    return group
+
+
+def _points(value: object) -> Decimal:
+    points = read_decimal(value)
+    assert points is not None
+    if points < 0:
+        raise Invalid("là số âm", show_number(points))
+    return points
+
+
+def _checked_text(max_length: int, value: object) -> str:
     text = read_text(value)
     assert text is not None
-    if field.max_length and len(text) > field.max_length:
-        raise Invalid(f"dài {len(text)} ký tự, quá giới hạn {field.max_length} ký tự")
+    if max_length and len(text) > max_length:
+        raise Invalid(f"dài {len(text)} ký tự, quá giới hạn {max_length} ký tự")
     bad = suspicious_character(text)
     if bad is not None:
         raise Invalid(bad)
@@ -101,32 +138,36 @@ def _checked_text(field: Field, value: object) -> str:
 
 
 def read_cells(
-    fields: tuple[Field, ...], cells: dict[str, Cell], findings: Findings
+    table: Converters, cells: dict[str, Cell], findings: Findings
 ) -> tuple[dict[str, object], set[str]]:
     """Typed values of the non-empty valid cells, and the keys whose cell was invalid."""
     values: dict[str, object] = {}
     invalid: set[str] = set()
-    for field in fields:
-        cell = cells.get(field.key)
+    for key, field, convert in table:
+        cell = cells.get(key)
         if cell is None:
             continue
-        value = cell.value
-        if value is None or (isinstance(value, str) and not value.strip()):  # is_blank, inlined (160.000 cells)
+        value = cell[0]  # cell.value, without the named tuple's attribute look-up
+        if value is None or (isinstance(value, str) and not value.strip()):  # is_blank, inlined
             continue
         try:
-            values[field.key] = _convert(field, value)
+            values[key] = convert(value)
         except Invalid as exc:
-            invalid.add(field.key)
+            invalid.add(key)
             findings.add(
-                cell.problem(f"{field.label} = {exc.shown or show_value(cell.value)} {exc.reason}")
+                cell.problem(f"{field.label} = {exc.shown or show_value(value)} {exc.reason}")
             )
     return values, invalid
+
+
+_META_CONVERTERS = converters(META_FIELDS)
+_UNIT_CONVERTERS = converters(UNIT_FIELDS)
 
 
 def validate_meta(raw: RawMeta, findings: Findings) -> SnapshotMeta | None:
     """The authority's own result, or None when any meta rule fails (problems recorded)."""
     before = findings.count
-    values, invalid = read_cells(META_FIELDS, raw.cells, findings)
+    values, invalid = read_cells(_META_CONVERTERS, raw.cells, findings)
     for field in META_FIELDS:
         if field.required and field.key not in values and field.key not in invalid:
             cell = raw.cells.get(field.key)
@@ -219,7 +260,7 @@ def validate_units(raw: RawUnits, findings: Findings) -> tuple[UnitResult, ...]:
     first_name: dict[str, RawRecord] = {}
     units: list[UnitResult] = []
     for record in raw.records:
-        values, invalid = read_cells(UNIT_FIELDS, record.cells, findings)
+        values, invalid = read_cells(_UNIT_CONVERTERS, record.cells, findings)
         for key in ("code", "name", "kind"):
             if key in raw.columns and key not in values and key not in invalid:
                 cell = record.cells.get(key)
@@ -299,20 +340,25 @@ def _check_total(
 def _unit(record: RawRecord, values: dict[str, object]) -> UnitResult:
     kind = values["kind"]
     assert isinstance(kind, UnitKind)
+    # Each value has its field's type (the converters made it so): read without a check per cell.
+    get: Callable[[str], Any] = values.get
     return UnitResult(
-        code=_str(values["code"]),
-        name=_str(values["name"]),
-        kind=kind,
-        row=record.number,
-        groups=tuple(_optional_decimal(values.get(g.code)) for g in GROUPS),
-        received=_optional_int(values.get("received")),
-        on_time=_optional_int(values.get("on_time")),
-        overdue=_optional_int(values.get("overdue")),
-        online_payment_rate=_optional_decimal(values.get("online_payment_rate")),
-        online_dossier_rate=_optional_decimal(values.get("online_dossier_rate")),
-        digitization_rate=_optional_decimal(values.get("digitization_rate")),
-        e_result_rate=_optional_decimal(values.get("e_result_rate")),
+        _str(values["code"]),
+        _str(values["name"]),
+        kind,
+        record.number,
+        tuple([get(key) for key in _GROUP_KEYS]),
+        get("received"),
+        get("on_time"),
+        get("overdue"),
+        get("online_payment_rate"),
+        get("online_dossier_rate"),
+        get("digitization_rate"),
+        get("e_result_rate"),
     )
+
+
+_GROUP_KEYS = tuple(g.code for g in GROUPS)
 
 
 # Narrowing helpers: `values` holds objects; these make the types explicit for the checker.

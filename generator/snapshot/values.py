@@ -25,6 +25,7 @@ _DECIMAL = re.compile(r"^([+-]?)([0-9]{1,15})(?:[.,]([0-9]{1,15}))?$")
 _GROUPED_INTEGER = re.compile(r"^([+-]?)([0-9]{1,3}(?:([.,\s])[0-9]{3})(?:\3[0-9]{3})*)$")
 PERIOD_FORMS = "không phải là tháng YYYY-MM, quý YYYY-Qn hay năm YYYY (ví dụ 2024-07, 2026-Q3, 2026)"
 _SHOWN_TEXT = 40
+_TOO_LARGE = f"là số quá lớn (quá {MAX_MAGNITUDE_DIGITS} chữ số trước dấu thập phân)"
 
 
 class Invalid(Exception):
@@ -56,7 +57,7 @@ def _marker(value: object) -> None:
 
 def _check_magnitude(number: Decimal) -> Decimal:
     if number.is_finite() and not number.is_zero() and number.adjusted() >= MAX_MAGNITUDE_DIGITS:
-        raise Invalid(f"là số quá lớn (quá {MAX_MAGNITUDE_DIGITS} chữ số trước dấu thập phân)")
+        raise Invalid(_TOO_LARGE)
     return number
 
 
@@ -153,7 +154,12 @@ def read_decimal(value: object, *, percent: bool = False) -> Decimal | None:
     if kind is Decimal:  # a JSON number (the commonest cell of all): the checks below, in short
         if not value.is_finite():  # type: ignore[attr-defined]
             raise Invalid("không phải là số")
-        return _tidy(_check_magnitude(value))  # type: ignore[arg-type]
+        # _check_magnitude for a finite number: below 1E15 in size is an adjusted exponent below 15.
+        if not -_LARGE < value < _LARGE:  # type: ignore[operator]
+            raise Invalid(_TOO_LARGE)
+        if value and not _more_than_six_places(value):  # type: ignore[arg-type]
+            return value  # type: ignore[return-value]  # what _tidy leaves as it is (not -0, 6 places at most)
+        return _tidy(value)  # type: ignore[arg-type]
     if kind is int:
         return _check_magnitude(Decimal(value))  # type: ignore[arg-type]
     if is_blank(value):
@@ -180,7 +186,7 @@ def read_integer(value: object) -> int | None:
     """A whole number; None for an empty cell. Thousands grouping (53.828) is accepted in text."""
     if type(value) is int:  # a JSON integer: no Decimal needed (15 digits at most, as _check_magnitude says)
         if value and abs(value) >= _LARGE_INT:
-            raise Invalid(f"là số quá lớn (quá {MAX_MAGNITUDE_DIGITS} chữ số trước dấu thập phân)")
+            raise Invalid(_TOO_LARGE)
         return value
     if isinstance(value, str):
         grouped = _GROUPED_INTEGER.match(value.strip())
@@ -201,6 +207,9 @@ def read_integer(value: object) -> int | None:
 
 def read_text(value: object) -> str | None:
     """Text, stripped and in NFC; numbers typed into a text column become their digits."""
+    if type(value) is str:  # the commonest cell: what the checks below come to for it
+        text = value.strip()
+        return unicodedata.normalize("NFC", text) if text else None
     if is_blank(value):
         return None
     _marker(value)
