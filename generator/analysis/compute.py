@@ -11,16 +11,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.analysis.model import (
+    NO_SERIES,
     Analysis,
     AuthorityAnalysis,
     Delta,
     GroupShare,
     KindRanking,
+    Series,
     Target,
     TargetCheck,
     UnitAnalysis,
 )
-from generator.analysis.series import with_series
+from generator.analysis.series import kind_average_shares, series_of
 from generator.snapshot import GROUPS, Indicator, Period, Snapshot, UnitKind, UnitResult
 
 # The two comparisons of a dispatch, with the periods of the same kind before it: "so với tháng
@@ -48,16 +50,18 @@ def analyse(
     overdue_total = snapshot.overdue_total
     by_unit = _indicators_by_unit(snapshot.indicators)
     totals = tuple(unit.total for unit in snapshot.units)
-    ranks, ranked_counts = _competition_ranks(snapshot.units, totals)
+    by_index, ranked_counts = _competition_ranks(snapshot.units, totals)
+    ranks = [by_index.get(index) for index in range(len(totals))]
     most_overdue_unit = _most_overdue(snapshot.units)
     previous = _totals_by_code(history.get(period.shift(PREVIOUS_MONTH)))
     before = _totals_by_code(history.get(period.shift(MONTH_BEFORE)))
+    series = series_of(snapshot, history, ranks, ranked_counts)
 
     units = tuple(
         _analyse_unit(
             unit,
             total=totals[index],
-            rank=ranks.get(index),
+            rank=ranks[index],
             ranked_count=ranked_counts.get(unit.kind, 0),
             previous=previous,
             before=before,
@@ -66,18 +70,19 @@ def analyse(
             targets=targets,
             indicators=by_unit.get(unit.code, ()),
             kind_label=labels[unit.kind],
+            series=series.units.get(unit.code, NO_SERIES),
         )
         for index, unit in enumerate(snapshot.units)
     )
-    analysis = Analysis(
-        authority=_analyse_authority(snapshot, history, overdue_total, by_unit.get(None, ())),
+    return Analysis(
+        authority=_analyse_authority(snapshot, history, overdue_total, by_unit.get(None, ()), series.authority),
         units=units,
-        by_kind=_by_kind(units, labels),
+        by_kind=_by_kind(units, labels, series.kinds),
         most_overdue=units[most_overdue_unit] if most_overdue_unit is not None else None,
         history_periods=tuple(sorted(history)),
         targets=tuple(targets),
+        window=series.window,
     )
-    return with_series(analysis, snapshot, history)
 
 
 def weakest_group(scores: Sequence[Decimal | None]) -> GroupShare | None:
@@ -128,7 +133,7 @@ def excluded_reason(unit: UnitResult) -> str | None:
 
 def _analyse_authority(
     snapshot: Snapshot, history: Mapping[Period, Snapshot], overdue_total: int | None,
-    indicators: tuple[Indicator, ...],
+    indicators: tuple[Indicator, ...], series: Series,
 ) -> AuthorityAnalysis:
     meta = snapshot.meta
 
@@ -152,6 +157,7 @@ def _analyse_authority(
         overdue_total=overdue_total,
         source=meta.source,
         source_url=meta.source_url,
+        series=series,
         indicators=indicators,
         weakest_indicators=weakest_indicators(indicators),
     )
@@ -187,6 +193,7 @@ def _analyse_unit(
     targets: Sequence[Target],
     indicators: tuple[Indicator, ...],
     kind_label: str,
+    series: Series,
 ) -> UnitAnalysis:
     return UnitAnalysis(
         unit=unit,
@@ -203,6 +210,7 @@ def _analyse_unit(
         indicators=indicators,
         weakest_indicators=weakest_indicators(indicators),
         kind_label=kind_label,
+        series=series,
     )
 
 
@@ -259,7 +267,8 @@ def _most_overdue(units: Sequence[UnitResult]) -> int | None:
     return best
 
 
-def _by_kind(units: Sequence[UnitAnalysis], labels: Mapping[UnitKind, str]) -> tuple[KindRanking, ...]:
+def _by_kind(units: Sequence[UnitAnalysis], labels: Mapping[UnitKind, str],
+             average_series: Mapping[str, tuple[Decimal | None, ...]]) -> tuple[KindRanking, ...]:
     of_kind: dict[UnitKind, list[UnitAnalysis]] = {}
     for unit in units:
         of_kind.setdefault(unit.kind, []).append(unit)
@@ -271,5 +280,11 @@ def _by_kind(units: Sequence[UnitAnalysis], labels: Mapping[UnitKind, str]) -> t
         # sorted() is stable, so units sharing a rank keep their file order.
         ranked = tuple(sorted((u for u in members if u.rank is not None), key=lambda u: u.rank or 0))
         unranked = tuple(u for u in members if u.rank is None)
-        rankings.append(KindRanking(kind=kind, ranked=ranked, unranked=unranked, label=labels[kind]))
+        totals = [u.total for u in ranked if u.total is not None]
+        rankings.append(KindRanking(
+            kind=kind, ranked=ranked, unranked=unranked,
+            average_total=sum(totals, Decimal(0)) / len(totals) if totals else None,
+            average_shares=kind_average_shares([u.unit for u in members]),
+            average_series=average_series.get(kind.value, ()),
+            label=labels[kind]))
     return tuple(rankings)

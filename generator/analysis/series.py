@@ -15,19 +15,12 @@ and the figures handed on are exact Decimals, as everywhere else in the analysis
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from generator.analysis.model import (
-    NO_SERIES,
-    Analysis,
-    KindRanking,
-    PeriodTotal,
-    Series,
-    SeriesPoint,
-)
-from generator.snapshot import GROUPS, Period, Snapshot, UnitResult
+from generator.analysis.model import PeriodTotal, Series, SeriesPoint
+from generator.snapshot import GROUPS, Period, Snapshot, UnitKind, UnitResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,38 +52,30 @@ def series_window(current: Period, available: Sequence[Period], length: int = SE
     return tuple(last[first:])
 
 
-def with_series(analysis: Analysis, snapshot: Snapshot, earlier: Mapping[Period, Snapshot]) -> Analysis:
-    """`analysis` with every unit's and the authority's series, and each kind's averages, filled in."""
+@dataclass(frozen=True)
+class SeriesSet:
+    """Every series of one analysis: per unit code, the authority's, and per kind the mean total of
+    its ranked units in each period of the window."""
+
+    window: tuple[Period, ...]
+    units: Mapping[str, Series]
+    authority: Series
+    kinds: Mapping[str, tuple[Decimal | None, ...]]
+
+
+def series_of(snapshot: Snapshot, earlier: Mapping[Period, Snapshot], ranks: Sequence[int | None],
+              ranked_counts: Mapping[UnitKind, int]) -> SeriesSet:
+    """The series of every unit and of the authority; `ranks` are the current units' ranks (in
+    snapshot order) and `ranked_counts` how many of each kind were ranked, as the analysis found them.
+    Computed before the analysis's units are built, so that each is built once, series included."""
     window = series_window(snapshot.meta.period, tuple(earlier))
     snapshots = {p: earlier[p] for p in window[:-1] if p in earlier}
     snapshots[window[-1]] = snapshot
     if len(snapshots) > 1:
-        unit_series, authority_series, kind_series = _over_time(window, snapshots)
+        units, authority, kinds = _over_time(window, snapshots)
     else:
-        unit_series, authority_series, kind_series = _single_period(window[-1], analysis, snapshot)
-    units = tuple(replace(u, series=unit_series.get(u.code, NO_SERIES)) for u in analysis.units)
-    by_code = {u.code: u for u in units}
-    by_kind = tuple(
-        _with_averages(
-            replace(
-                k,
-                ranked=tuple(by_code[u.code] for u in k.ranked),
-                unranked=tuple(by_code[u.code] for u in k.unranked),
-            ),
-            snapshot.units,
-            kind_series.get(k.kind.value, ()),
-        )
-        for k in analysis.by_kind
-    )
-    most = analysis.most_overdue
-    return replace(
-        analysis,
-        authority=replace(analysis.authority, series=authority_series),
-        units=units,
-        by_kind=by_kind,
-        most_overdue=by_code[most.code] if most is not None else None,
-        window=window,
-    )
+        units, authority, kinds = _single_period(window[-1], snapshot, ranks, ranked_counts)
+    return SeriesSet(window, units, authority, kinds)
 
 
 def kind_average_shares(units: Sequence[UnitResult]) -> tuple[Decimal | None, ...]:
@@ -102,32 +87,24 @@ def kind_average_shares(units: Sequence[UnitResult]) -> tuple[Decimal | None, ..
     return tuple(shares)
 
 
-def _with_averages(ranking: KindRanking, units: Sequence[UnitResult],
-                   average_series: tuple[Decimal | None, ...]) -> KindRanking:
-    of_kind = [u for u in units if u.kind is ranking.kind]
-    totals = [u.total for u in ranking.ranked if u.total is not None]
-    average = sum(totals, Decimal(0)) / len(totals) if totals else None
-    return replace(ranking, average_total=average, average_shares=kind_average_shares(of_kind),
-                   average_series=average_series)
-
-
 # ---- one period only: nothing to compare, no pandas --------------------------------------------
 
 def _single_period(
-    period: Period, analysis: Analysis, snapshot: Snapshot
+    period: Period, snapshot: Snapshot, ranks: Sequence[int | None], ranked_counts: Mapping[UnitKind, int]
 ) -> tuple[dict[str, Series], Series, dict[str, tuple[Decimal | None, ...]]]:
     """The one point of each series, from the analysis's own totals and ranks (computed once)."""
     units = {}
     totals: dict[str, list[Decimal]] = {}
-    for u in analysis.units:
-        count = u.ranked_count if u.rank is not None else None
-        units[u.code] = Series(points=(SeriesPoint(period, u.total, u.rank, count, u.unit.groups),))
-        if u.total is not None:
-            totals.setdefault(u.kind.value, []).append(u.total)
+    for u, rank in zip(snapshot.units, ranks, strict=True):
+        total = u.total
+        count = ranked_counts.get(u.kind, 0) if rank is not None else None
+        units[u.code] = Series(points=(SeriesPoint(period, total, rank, count, u.groups),))
+        if total is not None:
+            totals.setdefault(u.kind.value, []).append(total)
     meta = snapshot.meta
     authority = Series(points=(SeriesPoint(period, meta.score, meta.rank, meta.ranked_count, meta.groups),))
     kinds: dict[str, tuple[Decimal | None, ...]] = {}
-    for kind in dict.fromkeys(u.kind for u in analysis.units):
+    for kind in dict.fromkeys(u.kind for u in snapshot.units):
         of_kind = totals.get(kind.value)
         kinds[kind.value] = (sum(of_kind, Decimal(0)) / len(of_kind) if of_kind else None,)
     return units, authority, kinds
