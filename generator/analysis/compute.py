@@ -55,7 +55,7 @@ def analyse(
     most_overdue_unit = _most_overdue(snapshot.units)
     previous = _totals_by_code(history.get(period.shift(PREVIOUS_MONTH)))
     before = _totals_by_code(history.get(period.shift(MONTH_BEFORE)))
-    series = series_of(snapshot, history, ranks, ranked_counts)
+    series = series_of(snapshot, history, totals, ranks, ranked_counts)
 
     units = tuple(
         _analyse_unit(

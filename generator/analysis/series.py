@@ -63,10 +63,10 @@ class SeriesSet:
     kinds: Mapping[str, tuple[Decimal | None, ...]]
 
 
-def series_of(snapshot: Snapshot, earlier: Mapping[Period, Snapshot], ranks: Sequence[int | None],
-              ranked_counts: Mapping[UnitKind, int]) -> SeriesSet:
-    """The series of every unit and of the authority; `ranks` are the current units' ranks (in
-    snapshot order) and `ranked_counts` how many of each kind were ranked, as the analysis found them.
+def series_of(snapshot: Snapshot, earlier: Mapping[Period, Snapshot], totals: Sequence[Decimal | None],
+              ranks: Sequence[int | None], ranked_counts: Mapping[UnitKind, int]) -> SeriesSet:
+    """The series of every unit and of the authority; `totals` and `ranks` are the current units'
+    (in snapshot order) and `ranked_counts` how many of each kind were ranked, as the analysis found them.
     Computed before the analysis's units are built, so that each is built once, series included."""
     window = series_window(snapshot.meta.period, tuple(earlier))
     snapshots = {p: earlier[p] for p in window[:-1] if p in earlier}
@@ -74,7 +74,7 @@ def series_of(snapshot: Snapshot, earlier: Mapping[Period, Snapshot], ranks: Seq
     if len(snapshots) > 1:
         units, authority, kinds = _over_time(window, snapshots)
     else:
-        units, authority, kinds = _single_period(window[-1], snapshot, ranks, ranked_counts)
+        units, authority, kinds = _single_period(window[-1], snapshot, totals, ranks, ranked_counts)
     return SeriesSet(window, units, authority, kinds)
 
 
@@ -90,22 +90,22 @@ def kind_average_shares(units: Sequence[UnitResult]) -> tuple[Decimal | None, ..
 # ---- one period only: nothing to compare, no pandas --------------------------------------------
 
 def _single_period(
-    period: Period, snapshot: Snapshot, ranks: Sequence[int | None], ranked_counts: Mapping[UnitKind, int]
+    period: Period, snapshot: Snapshot, totals: Sequence[Decimal | None], ranks: Sequence[int | None],
+    ranked_counts: Mapping[UnitKind, int],
 ) -> tuple[dict[str, Series], Series, dict[str, tuple[Decimal | None, ...]]]:
     """The one point of each series, from the analysis's own totals and ranks (computed once)."""
     units = {}
-    totals: dict[str, list[Decimal]] = {}
-    for u, rank in zip(snapshot.units, ranks, strict=True):
-        total = u.total
+    of_kinds: dict[str, list[Decimal]] = {}
+    for u, total, rank in zip(snapshot.units, totals, ranks, strict=True):
         count = ranked_counts.get(u.kind, 0) if rank is not None else None
         units[u.code] = Series(points=(SeriesPoint(period, total, rank, count, u.groups),))
         if total is not None:
-            totals.setdefault(u.kind.value, []).append(total)
+            of_kinds.setdefault(u.kind.value, []).append(total)
     meta = snapshot.meta
     authority = Series(points=(SeriesPoint(period, meta.score, meta.rank, meta.ranked_count, meta.groups),))
     kinds: dict[str, tuple[Decimal | None, ...]] = {}
     for kind in dict.fromkeys(u.kind for u in snapshot.units):
-        of_kind = totals.get(kind.value)
+        of_kind = of_kinds.get(kind.value)
         kinds[kind.value] = (sum(of_kind, Decimal(0)) / len(of_kind) if of_kind else None,)
     return units, authority, kinds
 
