@@ -531,3 +531,17 @@ def test_an_annex_detail_reading_the_unit_is_rendered_for_each_unit(tmp_path):
         rows[name] = listed.rows
     assert rows["figures"] == (("Sở C", "2,00 (11,1%)"), ("Sở A", "1,00 (5,6%)"), ("Sở B", "1,00 (5,6%)"))
     assert rows["unit"] == (("Sở C", "Sở C: 2"), ("Sở A", "Sở A: 1"), ("Sở B", "Sở B: 1"))
+
+
+def test_an_annex_detail_is_rendered_for_each_way_a_score_is_written(tmp_path):
+    """A detail rendered once per figures tells apart scores equal in value but written apart
+    (1.8, 1.80, 1.800 of 18 points): each unit's row shows its own score and share as written."""
+    path = rule_file(tmp_path, rule("weak", "{figure: current_group_share, op: '<', value: 0.2}", "x",
+                                    "    for_each: group\n    annex_over: 1\n    annex_title: 'Phụ lục'\n"
+                                    "    annex_detail: '{{ score }} {{ share }}'\n"))
+    assert GROUPS[0].max_score == 18
+    analysis = analysis_of([unit_analysis(code, f"Sở {code}", groups=[Decimal(score), 20, 12, 10, 18, 22])
+                            for code, score in (("A", "1.8"), ("B", "1.80"), ("C", "1.800"), ("D", "1.80"))])
+    (directive,) = evaluate(load_rules(path), analysis)
+    (listed,) = directive.annex
+    assert listed.rows == (("Sở A", "1.8 0.1"), ("Sở B", "1.80 0.10"), ("Sở C", "1.800 0.100"), ("Sở D", "1.80 0.10"))

@@ -2,6 +2,10 @@
 
 Conditions are immutable trees built by the loader; they never run code from the rule file. A
 figure that reads None makes every comparison on it false; top/bottom leave such units out.
+
+A rule looks at thousands of units for each value of its loop: `predicate(context)` resolves
+what a condition reads (the figure, the group or target at hand, the operator) once for that
+context and gives the test to run per unit; `holds` is that test for one unit.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 
 from generator.analysis import Analysis, Target, UnitAnalysis
 from generator.directives.figures import AUTHORITY_FIGURES, FIGURES, GROUP_LOOP_FIGURES, FigureValue
@@ -18,6 +23,9 @@ from generator.snapshot import Group, UnitKind
 
 # What a comparison sets a figure's value against (a figure reading None is never compared).
 Operand = Decimal | int | bool | str
+# Whether a condition holds for a unit (None: in an authority rule), within one evaluation context.
+Predicate = Callable[[UnitAnalysis | None], bool]
+Reader = Callable[[UnitAnalysis | None], FigureValue]
 
 OPERATORS: dict[str, Callable[[Operand, Operand], bool]] = {
     "<": operator.lt,
@@ -51,8 +59,16 @@ class Comparison:
     line: int = field(default=0, compare=False)
 
     def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
-        actual = context.read(self.figure, unit)
-        return actual is not None and OPERATORS[self.op](actual, self.value)
+        return self.predicate(context)(unit)
+
+    def predicate(self, context: EvaluationContext) -> Predicate:
+        read, compare, value = context.reader(self.figure), OPERATORS[self.op], self.value
+
+        def holds(unit: UnitAnalysis | None) -> bool:
+            actual = read(unit)
+            return actual is not None and compare(actual, value)
+
+        return holds
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,9 @@ class Always:
     def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
         return True
 
+    def predicate(self, context: EvaluationContext) -> Predicate:
+        return lambda unit: True
+
 
 @dataclass(frozen=True)
 class AllOf:
@@ -73,7 +92,12 @@ class AllOf:
     line: int = field(default=0, compare=False)
 
     def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
-        return all(c.holds(unit, context) for c in self.conditions)
+        return self.predicate(context)(unit)
+
+    def predicate(self, context: EvaluationContext) -> Predicate:
+        parts = [c.predicate(context) for c in self.conditions]
+
+        return lambda unit: all(part(unit) for part in parts)
 
 
 @dataclass(frozen=True)
@@ -84,7 +108,12 @@ class AnyOf:
     line: int = field(default=0, compare=False)
 
     def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
-        return any(c.holds(unit, context) for c in self.conditions)
+        return self.predicate(context)(unit)
+
+    def predicate(self, context: EvaluationContext) -> Predicate:
+        parts = [c.predicate(context) for c in self.conditions]
+
+        return lambda unit: any(part(unit) for part in parts)
 
 
 @dataclass(frozen=True)
@@ -95,7 +124,11 @@ class Not:
     line: int = field(default=0, compare=False)
 
     def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
-        return not self.condition.holds(unit, context)
+        return self.predicate(context)(unit)
+
+    def predicate(self, context: EvaluationContext) -> Predicate:
+        inner = self.condition.predicate(context)
+        return lambda unit: not inner(unit)
 
 
 @dataclass(frozen=True)
@@ -109,15 +142,23 @@ class Ranked:
     line: int = field(default=0, compare=False)
 
     def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
-        if unit is None:
-            return False
-        value = FIGURES[self.by].value_of(unit)
-        if value is None:
-            return False
-        boundary = context.boundary(self, unit.kind)
-        if boundary is None:
-            return False
-        return value >= boundary if self.direction is Direction.TOP else value <= boundary  # type: ignore[operator]
+        return self.predicate(context)(unit)
+
+    def predicate(self, context: EvaluationContext) -> Predicate:
+        read, top = FIGURES[self.by].read, self.direction is Direction.TOP
+
+        def holds(unit: UnitAnalysis | None) -> bool:
+            if unit is None:
+                return False
+            value = read(unit)
+            if value is None:
+                return False
+            boundary = context.boundary(self, unit.kind)
+            if boundary is None:
+                return False
+            return value >= boundary if top else value <= boundary  # type: ignore[operator]
+
+        return holds
 
     def boundary_in(self, pool: tuple[UnitAnalysis, ...]) -> FigureValue:
         """The value of the Nth unit of `pool` in this direction (None when nobody has a value)."""
@@ -137,7 +178,10 @@ class MissesTarget:
     line: int = field(default=0, compare=False)
 
     def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
-        return unit is not None and any(c.missed and c.target.id == self.target_id for c in unit.targets)
+        return self.predicate(context)(unit)
+
+    def predicate(self, context: EvaluationContext) -> Predicate:
+        return partial(_misses, self.target_id)
 
 
 @dataclass(frozen=True)
@@ -149,6 +193,9 @@ class MissesAnyTarget:
     def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
         return unit is not None and bool(unit.missed_targets)
 
+    def predicate(self, context: EvaluationContext) -> Predicate:
+        return lambda unit: unit is not None and bool(unit.missed_targets)
+
 
 @dataclass(frozen=True)
 class MissesCurrentTarget:
@@ -157,10 +204,16 @@ class MissesCurrentTarget:
     line: int = field(default=0, compare=False)
 
     def holds(self, unit: UnitAnalysis | None, context: EvaluationContext) -> bool:
+        return self.predicate(context)(unit)
+
+    def predicate(self, context: EvaluationContext) -> Predicate:
         target = context.current_target
-        if target is None or unit is None:
-            return False
-        return any(c.missed and c.target.id == target.id for c in unit.targets)
+        return (lambda unit: False) if target is None else partial(_misses, target.id)
+
+
+def _misses(target_id: str, unit: UnitAnalysis | None) -> bool:
+    """Whether the unit reports the target's rate and it is below the target."""
+    return unit is not None and any(check.target.id == target_id and check.missed for check in unit.targets)
 
 
 Condition = Comparison | AllOf | AnyOf | Not | Ranked | MissesTarget | MissesAnyTarget | MissesCurrentTarget | Always
@@ -181,16 +234,20 @@ class EvaluationContext:
         self.widespread_count = widespread_count
         self._boundaries: dict[tuple[Ranked, UnitKind | None], FigureValue] = {}
 
-    def read(self, figure: str, unit: UnitAnalysis | None) -> FigureValue:
-        """A figure's value: of the authority, of the unit for the group at hand, or of the unit."""
+    def reader(self, figure: str) -> Reader:
+        """A figure's value for a unit: of the authority, of the unit for the group at hand, or of the
+        unit (None for no unit). Resolved once per context, then called for every unit."""
         if figure in AUTHORITY_FIGURES:
-            return AUTHORITY_FIGURES[figure].read(self.analysis, self.widespread_count)
-        if unit is None:
-            return None
+            of_authority, analysis, count = AUTHORITY_FIGURES[figure].read, self.analysis, self.widespread_count
+            return lambda unit: of_authority(analysis, count)
         if figure in GROUP_LOOP_FIGURES:
             group = self.current_group
-            return None if group is None else GROUP_LOOP_FIGURES[figure].read(unit, group)
-        return FIGURES[figure].value_of(unit)
+            if group is None:
+                return lambda unit: None
+            of_unit = GROUP_LOOP_FIGURES[figure].reader(group)
+        else:
+            of_unit = FIGURES[figure].read
+        return lambda unit: None if unit is None else of_unit(unit)
 
     def boundary(self, condition: Ranked, kind: UnitKind) -> FigureValue:
         scope_kind = kind if condition.scope is Scope.KIND else None

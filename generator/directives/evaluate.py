@@ -294,16 +294,6 @@ def _check_targets(rules: RuleSet, analysis: Analysis) -> None:
         raise ConfigError(f"Tệp quy tắc chỉ đạo {rules.path} nêu chỉ tiêu chưa được cấu hình", tuple(problems))
 
 
-def _looks_at(unit: UnitAnalysis, target: Target | None, group: Group | None) -> bool:
-    """Whether the unit has the figure an item is about (a reported rate, a group score)."""
-    if target is not None:
-        check = _check_of(unit, target)
-        return check is not None and check.actual is not None
-    if group is not None:
-        return unit.unit.score(group.code) is not None
-    return True
-
-
 class _Run:
     """One evaluation: the directives so far, the widespread problems set aside, the problems met."""
 
@@ -362,15 +352,17 @@ class _Run:
         """The units the rule matches for one loop value (None when none)."""
         context = EvaluationContext(self.analysis, target, group)
         pool = self.ordered if not rule.applies_to else self.of_kinds(rule.applies_to)
+        # The units that have the figure the item is about: a group score, a reported rate.
         looked_at: Sequence[UnitAnalysis]
-        if group is not None and target is None:  # _looks_at for a group, without a call per unit
+        if group is not None and target is None:
             index = GROUPS.index(group)
             looked_at = [u for u in pool if u.unit.groups[index] is not None]
         elif target is not None:
-            looked_at = [u for u in pool if _looks_at(u, target, group)]
+            looked_at = [u for u in pool if (check := _check_of(u, target)) is not None and check.actual is not None]
         else:
             looked_at = pool
-        units = tuple(u for u in looked_at if rule.when.holds(u, context))  # in order already
+        holds = rule.when.predicate(context)  # what the condition reads, resolved once for the loop value
+        units = tuple([u for u in looked_at if holds(u)])  # in order already
         if not units:
             return None
         annexed = rule.annex is not None and len(units) > rule.annex.over
@@ -383,9 +375,12 @@ class _Run:
         """One directive from `items`: the text once, the annexed items' lists, and the notices (each
         rendered on first use, but the first now: a wording that fails for every unit fails here)."""
         loop = loop or {}
-        by_code = {u.code: u for item in items for u in item.units}
-        order = self.order
-        units = items[0].units if len(items) == 1 else tuple(sorted(by_code.values(), key=lambda u: order[u.code]))
+        by_code = {u.code: u for item in items for u in item.units}  # a unit's code is unique
+        if len(items) == 1:
+            units, codes = items[0].units, tuple(by_code)
+        else:
+            codes = tuple(sorted(by_code, key=self.order.__getitem__))
+            units = tuple([by_code[code] for code in codes])
         context = {**self.shared, **loop, "items": items, "units": units,
                    "names": join_names([u.name for u in units]), "annexed": any(i.annexed for i in items)}
         text = self.render(rule, rule.text, context)
@@ -394,7 +389,6 @@ class _Run:
             unit = by_code[code]
             return self.notice(rule, unit, tuple(i for i in items if code in i.codes), loop)
 
-        codes = tuple(u.code for u in units)
         notices = NoticeTexts(self.file, codes, make)
         failed = len(self.problems)
         for code in codes if self.all_notices else codes[:1]:
@@ -434,21 +428,23 @@ class _Run:
         detail = spec.detail
         # A detail that reads only a unit's score and share (not the unit nor its check) is the same
         # text for the same figures: rendered once per figures (thousands of rows share a few hundred).
+        # The share is the score over the item's group maximum: the score as written decides both.
         figures_only = detail is not None and not detail.reads & {"unit", "check"}
-        seen: dict[tuple[str, str], str | None] = {}
+        index = GROUPS.index(item.group) if item.group is not None else None
+        seen: dict[str, str | None] = {}
         rows = []
         for unit in item.units:
-            own = _unit_item(unit, item)
             if detail is None:
                 text: str | None = ""
             else:
-                key = (str(own.score), str(own.share))
-                if figures_only and key in seen:
+                key = str(unit.unit.groups[index] if index is not None else None) if figures_only else None
+                if key is not None and key in seen:
                     text = seen[key]
                 else:
+                    own = _unit_item(unit, item)
                     text = self.render(rule, detail, {**context, "unit": unit, "check": own.check, "score": own.score,
                                                       "share": own.share})
-                    if figures_only:
+                    if key is not None:
                         seen[key] = text
             rows.append((unit.name, text or ""))
         return AnnexList(title, spec.column, tuple(rows)) if title is not None else None

@@ -214,17 +214,27 @@ class LoopFigure:
     name: str
     type: FigureType
     meaning: str
-    read: Callable[[UnitAnalysis, Group], FigureValue]
+    reader: Callable[[Group], Callable[[UnitAnalysis], FigureValue]]  # the figure for one group
     unit_word: str = ""
 
+    def read(self, unit: UnitAnalysis, group: Group) -> FigureValue:
+        """This figure of `unit` for `group`."""
+        return self.reader(group)(unit)
 
-def _current_score(u: UnitAnalysis, group: Group) -> FigureValue:
-    return u.unit.score(group.code)
+
+def _current_score(group: Group) -> Callable[[UnitAnalysis], FigureValue]:
+    index = GROUPS.index(group)  # where UnitResult.score(group.code) looks
+    return lambda u: u.unit.groups[index]
 
 
-def _current_share(u: UnitAnalysis, group: Group) -> FigureValue:
-    score = u.unit.score(group.code)
-    return None if score is None else score / group.max_score
+def _current_share(group: Group) -> Callable[[UnitAnalysis], FigureValue]:
+    index, maximum = GROUPS.index(group), group.max_score
+
+    def read(u: UnitAnalysis) -> FigureValue:
+        score = u.unit.groups[index]
+        return None if score is None else score / maximum
+
+    return read
 
 
 GROUP_LOOP_FIGURES: Mapping[str, LoopFigure] = MappingProxyType({f.name: f for f in (
