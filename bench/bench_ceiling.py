@@ -49,7 +49,7 @@ from bench_batch import PROFILE, synthetic_snapshot  # noqa: E402
 
 from generator.build import NOTICE_TEMPLATE, Prepared, notice_document, prepare  # noqa: E402
 from generator.common.layout import Layout  # noqa: E402
-from generator.content import Document, Figure, Paragraph, Table, find_template  # noqa: E402
+from generator.content import Document, Figure, FigureRow, Paragraph, Table, find_template  # noqa: E402
 
 # ---- inputs ---------------------------------------------------------------------------------------
 
@@ -228,7 +228,7 @@ def _route_one(code: str) -> None:
     from docxtpl import DocxTemplate, InlineImage
 
     from generator.build import DISPATCH_TEMPLATE, dispatch_document
-    from generator.render.figures import place
+    from generator.render.figures import place, place_row
     from generator.render.pdf import _FETCHER, RENDER_ASSETS_DIR, document_html
 
     state = _ROUTE
@@ -248,9 +248,10 @@ def _route_one(code: str) -> None:
         return ([c.text for c in row] + [""] * columns)[:columns]
 
     charts = []
-    for figure in (b for b in blocks if isinstance(b, Figure)):
-        placed = place(figure, layout, False)
-        charts.append(InlineImage(template, io.BytesIO(placed.png), width=Mm(min(placed.width_mm, 160))))
+    for block in blocks:  # the same pictures as congvan's: a row's figures at their share of the width
+        pictures = (place(block, layout, False),) if isinstance(block, Figure) else \
+            place_row(block, layout, False) if isinstance(block, FigureRow) else ()
+        charts += [InlineImage(template, io.BytesIO(p.png), width=Mm(min(p.width_mm, 160))) for p in pictures]
     context = {
         "issuing_body": "\n".join(document.header.issuing_body), "motto_country": document.header.motto_country,
         "motto": document.header.motto, "number_line": document.header.number_line,

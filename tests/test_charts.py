@@ -300,11 +300,15 @@ def test_month_labels_slant_only_when_they_would_touch() -> None:
 
 
 def test_docx_embeds_the_chart_as_an_inline_picture_with_alt_text(rendered: dict[str, bytes]) -> None:
-    """Two image parts holding exactly the charts' PNGs; each drawing describes its chart; captions follow."""
+    """Two image parts holding exactly the charts' PNGs, stored as they are (deflated already), the XML
+    parts deflated; each drawing describes its chart; captions follow."""
     layout = Layout()
     with zipfile.ZipFile(io.BytesIO(rendered["docx"])) as archive:
         media = sorted(n for n in archive.namelist() if n.startswith("word/media/"))
         pictures = [archive.read(n) for n in media]
+        methods = {n: archive.getinfo(n).compress_type for n in archive.namelist()}
+    assert {methods[n] for n in media} == {zipfile.ZIP_STORED}
+    assert {m for n, m in methods.items() if n not in media} == {zipfile.ZIP_DEFLATED}
     assert pictures == [place(FIGURE, layout, False).png, place(ANNEX_FIGURE, layout, True).png]
     package = docx.Document(io.BytesIO(rendered["docx"]))
     body = package.element.body

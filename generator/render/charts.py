@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from generator.common import formatting
+from generator.common.collector import collector_paused
 from generator.common.errors import RenderError
 from generator.content import Chart, ChartSeries
 from generator.render.png import BandedEncoder
@@ -80,6 +81,14 @@ def chart_png(chart: Chart, width_mm: float, height_mm: float) -> bytes:
 
 @lru_cache(maxsize=128)  # a dispatch's charts (≈ 35 for 1.000 units) stay drawn for its second format
 def _cached_png(chart: Chart, width_mm: float, height_mm: float) -> bytes:
+    # A chart allocates thousands of short-lived objects (artists, paths, transforms): in a process
+    # holding a large analysis, the collector's passes they trigger rescan all of it and found
+    # nothing; what the chart leaves in cycles waits for the next young-generation pass.
+    with collector_paused():
+        return _drawn(chart, width_mm, height_mm)
+
+
+def _drawn(chart: Chart, width_mm: float, height_mm: float) -> bytes:
     limits = _limits(chart)
     key = (_without_values(chart), limits, width_mm, height_mm)
     frame = _FRAMES.get(key)
