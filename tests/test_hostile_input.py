@@ -313,6 +313,17 @@ def test_xlsx_a_million_blank_formatted_rows(tmp_path: Path, quick: None) -> Non
     ]
 
 
+def test_xlsx_asking_for_a_newer_zip_version_is_a_damaged_file(tmp_path: Path) -> None:
+    """(4) One flipped byte in the central directory (version needed 6.4): zipfile raises
+    NotImplementedError, which must be the damaged-file message, not a crash (found by hypothesis)."""
+    path = snapshot_xlsx(tmp_path / "s.xlsx")
+    data = path.read_bytes()
+    at = data.index(b"PK\x01\x02") + 6  # signature, version made by, then version needed
+    path.write_bytes(data[:at] + (64).to_bytes(2, "little") + data[at + 2:])
+    assert problems_of(path) == [
+        f"{path}: không đọc được bảng tính XLSX (tệp hỏng hoặc không đúng định dạng: không phải tệp nén ZIP hợp lệ)"]
+
+
 def test_xlsx_junk_around_the_data_is_not_parsed(tmp_path: Path, quick: None) -> None:
     """Two million merged ranges after the data: skipped unread, the snapshot loads."""
     junk = "<mergeCells>" + '<mergeCell ref="A1:B2"/>' * 2_000_000 + "</mergeCells>"

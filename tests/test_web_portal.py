@@ -180,6 +180,19 @@ def test_a_member_larger_than_its_limit_is_refused(staff, data, monkeypatch):
     assert kept_files(data) == []
 
 
+def with_newer_zip_version(archive: bytes) -> bytes:
+    """The archive with its first central-directory entry asking for ZIP version 6.4 (a flipped byte:
+    zipfile refuses it with NotImplementedError, not BadZipFile)."""
+    at = archive.index(b"PK\x01\x02") + 6  # signature, version made by, then version needed
+    return archive[:at] + (64).to_bytes(2, "little") + archive[at + 2:]
+
+
+def test_a_zip_asking_for_a_newer_version_is_refused_by_name(staff, data):
+    answer = upload(staff, [("t8.zip", with_newer_zip_version(zipped(responses())), ZIP)], **PERIOD)
+    assert answer.status_code == 400 and "không phải tệp ZIP đọc được" in answer.text
+    assert kept_files(data) == []
+
+
 def test_too_many_members_are_refused(staff, data):
     members = {f"transparency.page-{n}.json": b"{}" for n in range(2, 203)}
     answer = upload(staff, [("nhieu.zip", zipped(members, method=zipfile.ZIP_STORED), ZIP)], **PERIOD)

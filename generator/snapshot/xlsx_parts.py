@@ -61,6 +61,9 @@ _PROLOG = 4096  # bytes of each XML part looked at for a DOCTYPE
 # What reading a damaged member can raise, from the zip layer or the XML parser.
 _STREAM_ERRORS = (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError,
                   NotImplementedError, RuntimeError)
+# What opening a damaged archive can raise: zipfile refuses a central directory asking for a newer
+# ZIP version (a flipped byte) with NotImplementedError, and an oversized one with LargeZipFile.
+_OPEN_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, ValueError, EOFError)
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData(?:\s[^>]*)?(/?)>")
 _SHEET_DATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
 _ROOT = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)worksheet(?:\s+[^\s=>/]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*>")
@@ -109,7 +112,7 @@ class Workbook:
     def __init__(self, data: bytes) -> None:
         try:
             self._zip = zipfile.ZipFile(BytesIO(data))
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        except _OPEN_ERRORS:
             raise Damaged("không phải tệp nén ZIP hợp lệ") from None
         try:
             self._members = self._check_members()

@@ -78,7 +78,7 @@ def read_zip(shown: str, data: bytes) -> list[PortalFile]:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError) as error:
         raise NotPortal(shown, f"không phải tệp ZIP đọc được ({error})") from None
     if len(members) > MAX_MEMBERS:
         raise NotPortal(shown, f"tệp ZIP có {len(members)} mục, nhiều hơn mức cho phép {MAX_MEMBERS}")
