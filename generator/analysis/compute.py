@@ -107,6 +107,8 @@ def weakest_indicators(indicators: Sequence[Indicator], limit: int = WEAKEST_IND
     maximum are candidates: an indicator without data says nothing to act on. Ties go to the one
     worth more points, then to the first in the snapshot.
     """
+    if not indicators:  # a snapshot without the indicators table: every unit
+        return ()
     scored = [(share, -i.max_score, position, i) for position, i in enumerate(indicators)
               if (share := i.share) is not None and share < 1]
     scored.sort(key=lambda item: item[:3])
