@@ -178,9 +178,16 @@ def _check_node(value: object, path: Path, limits: JsonLimits, issues: list[Json
         issues.append(JsonIssue("lặp lại trong cùng một đối tượng (chỉ một giá trị được đọc, giá trị kia sẽ bị "
                                 "bỏ qua mà không ai biết); hãy giữ lại một", path, key))
     for key, item in value.items():
-        if isinstance(item, str):  # most values are short strings or numbers: checked here, no call
+        kind = type(item)
+        if kind in _LEAVES:  # most values are numbers or short strings: checked here, no call
+            continue
+        if kind is str or isinstance(item, str):
             if len(item) > limits.max_string and _check_node(item, (*path, str(key)), limits, issues):
                 return True
         elif isinstance(item, (dict, list)) and _check_node(item, (*path, str(key)), limits, issues):
             return True
     return False
+
+
+# What the parser makes of a number, true, false and null: nothing in them to check.
+_LEAVES = frozenset({int, Decimal, float, bool, type(None), OversizedNumber})
