@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from io import StringIO
 
-from jinja2 import Template, TemplateSyntaxError, meta, nodes
+from jinja2 import Environment, Template, TemplateSyntaxError, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import TemplateRuntimeError
 
 from generator.common.errors import Problem
@@ -23,6 +25,7 @@ from generator.common.jinja_env import forbidden_forms, render_budgeted, text_en
 RENDER_ERRORS = (TemplateRuntimeError, TypeError, ValueError, ArithmeticError, AttributeError, LookupError)
 
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _FORBIDDEN_NODES = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
@@ -46,7 +49,7 @@ def normalise(text: str) -> str:
 
     The result has one paragraph per line, so templates may be laid out freely in YAML.
     """
-    paragraphs = re.split(r"\n[ \t]*\n", text.strip())
+    paragraphs = _PARAGRAPH_BREAK.split(text.strip())
     cleaned = (_single_spaced(" ".join(p.split("\n"))) for p in paragraphs)
     return "\n".join(p for p in cleaned if p)
 
@@ -69,13 +72,14 @@ def compile_text(
     env = text_environment()
     try:
         tree = env.parse(source)
-        undeclared = meta.find_undeclared_variables(tree)  # compiles: an unknown filter fails here
+        compiler = _Compiler(env)
+        compiler.visit(tree)  # an unknown filter fails here
     except TemplateSyntaxError as exc:
         message = f"{where}: lỗi cú pháp Jinja trong “{key}” (dòng {exc.lineno} của đoạn): {_syntax(exc.message)}"
         return None, [Problem(file, message, row=line)]
     problems: list[Problem] = []
     names = allowed | frozenset(env.globals)
-    for unknown in sorted(undeclared - names):
+    for unknown in sorted(compiler.undeclared - names):
         problems.append(
             Problem(
                 file,
@@ -105,7 +109,27 @@ def compile_text(
         )
     if problems:
         return None, problems
-    return RuleText(key, source, line, env.from_string(tree), frozenset(undeclared)), []
+    # What env.from_string(tree) does with the code just generated (no include nor extends to refuse).
+    code = compile(compiler.source.getvalue(), "<template>", "exec")
+    template = env.template_class.from_code(env, code, env.make_globals(None), None)
+    return RuleText(key, source, line, template, frozenset(compiler.undeclared)), []
+
+
+class _Compiler(CodeGenerator):
+    """Jinja's code generator remembering the variables a snippet reads from its context, as
+    jinja2.meta.find_undeclared_variables does with a generator of its own that writes nothing: the
+    snippet is generated once, not once to check it and again to compile it."""
+
+    def __init__(self, environment: Environment) -> None:
+        self.source = StringIO()
+        super().__init__(environment, None, None, self.source, optimized=environment.optimized)
+        self.undeclared: set[str] = set()
+
+    def enter_frame(self, frame: Frame) -> None:
+        super().enter_frame(frame)
+        for _, (action, param) in frame.symbols.loads.items():
+            if action == "resolve" and param not in self.environment.globals:
+                self.undeclared.add(param)
 
 
 _UNKNOWN_FILTER = re.compile(r"^No (filter|test) named '([^']+)'")
