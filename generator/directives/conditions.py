@@ -146,6 +146,7 @@ class Ranked:
 
     def predicate(self, context: EvaluationContext) -> Predicate:
         read, top = FIGURES[self.by].read, self.direction is Direction.TOP
+        boundaries: dict[UnitKind, FigureValue] = {}  # the context's, by kind, without its key per unit
 
         def holds(unit: UnitAnalysis | None) -> bool:
             if unit is None:
@@ -153,7 +154,9 @@ class Ranked:
             value = read(unit)
             if value is None:
                 return False
-            boundary = context.boundary(self, unit.kind)
+            kind = unit.unit.kind
+            boundary = boundaries[kind] if kind in boundaries else boundaries.setdefault(
+                kind, context.boundary(self, kind))
             if boundary is None:
                 return False
             return value >= boundary if top else value <= boundary  # type: ignore[operator]

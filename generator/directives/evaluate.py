@@ -273,8 +273,9 @@ def directives_for_unit(directives: Sequence[Directive], unit_code: str) -> tupl
     return tuple(d for d in directives if d.concerns(unit_code))
 
 
-def _unit_order(unit: UnitAnalysis, position: Mapping[str, int]) -> tuple[int, int, int, int]:
-    return (_KIND_ORDER[unit.kind], unit.rank is None, unit.rank or 0, position[unit.code])
+def _unit_order(unit: UnitAnalysis) -> tuple[int, bool, int]:
+    """By kind, then rank (unranked last); sorted() is stable, so snapshot order after that."""
+    return (_KIND_ORDER[unit.unit.kind], unit.rank is None, unit.rank or 0)
 
 
 def _check_targets(rules: RuleSet, analysis: Analysis) -> None:
@@ -302,9 +303,8 @@ class _Run:
         self.all_notices = all_notices
         self.analysis = analysis
         self.settings = settings
-        position = {u.code: index for index, u in enumerate(analysis.units)}
         # The units in the order every list of them takes, sorted once: a rule's matches come out in it.
-        self.ordered = tuple(sorted(analysis.units, key=lambda u: _unit_order(u, position)))
+        self.ordered = tuple(sorted(analysis.units, key=_unit_order))
         self.order = {u.code: index for index, u in enumerate(self.ordered)}
         self._of_kinds: dict[frozenset[UnitKind], list[UnitAnalysis]] = {}
         self.shared: dict[str, object] = {"analysis": analysis, "targets": MappingProxyType(
