@@ -200,3 +200,38 @@ def test_history_survives_random_neighbours(
     history = load_history(current)
     assert history.periods == ()
     assert len(history.warnings) == 3
+
+
+# Keys a JSON unit may carry: canonical, aliases of the same fields, and keys of no field.
+UNIT_KEYS = st.sampled_from(["code", "Mã", "Mã ĐV", "name", "Tên", "kind", "Loại", "ckmb", "Công khai, minh bạch",
+                             "tdgq", "total", "Tổng", "received", "ghi_chu", "x"])
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.tuples(UNIT_KEYS, st.one_of(st.none(), st.integers(), ANY_TEXT)), max_size=8),
+                max_size=6),
+       st.booleans())
+def test_json_units_read_key_by_key(units: list[list[tuple[str, object]]], same_keys: bool) -> None:
+    """Each JSON unit's cells are, whichever way it is read (records naming the same keys in the same
+    order share one reading), its keys in order, a key naming no field or a field already met left
+    out: each cell holds the key's value, located at the unit and the key as written."""
+    from generator.snapshot.fields import unit_field
+    from generator.snapshot.raw import Cell, Findings
+    from generator.snapshot.read_json import _read_table
+
+    if same_keys and units:  # every unit with the first one's keys, in its order
+        units = [[(key, value) for (key, _), (_, value) in zip(units[0], unit + units[0], strict=False)]
+                 for unit in units]
+    items = [dict(unit) for unit in units]
+    table = _read_table("f.json", items, "units", Findings(), unit_field)
+    assert table is not None and len(table.records) == len(items)
+    for number, (item, record) in enumerate(zip(items, table.records, strict=True), start=1):
+        expected: dict[str, Cell] = {}
+        for key, value in item.items():
+            field = unit_field(key)
+            if field is not None and field.key not in expected:
+                expected[field.key] = Cell(value, "f.json", f"units[{number}]", key)
+        assert dict(record.cells) == expected
+        assert dict(record.values) == {key: cell.value for key, cell in expected.items()}
+        assert record.number == number and record.row == f"units[{number}]"
+    assert table.columns == {key for record in table.records for key in record.cells}

@@ -59,7 +59,7 @@ def validate_indicators(
     seen: dict[tuple[str | None, str], RawRecord] = {}
     rows: list[tuple[RawRecord, Indicator]] = []
     for record in raw.records:
-        values, invalid = read_cells(_CONVERTERS, record.cells, findings)
+        values, invalid = read_cells(_CONVERTERS, record.values, record.cells, findings)
         for key in ("unit_code", "group", "code", "name", "max_score"):
             if key in raw.columns and key not in values and key not in invalid:
                 label = INDICATOR_FIELD_BY_KEY[key].label

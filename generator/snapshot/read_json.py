@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
+from typing import NamedTuple
 
 from generator.common.jsonfile import JsonLimits
 from generator.common.jsonfile import parse_json as parse_json_text
@@ -17,7 +17,7 @@ from generator.snapshot.limits import (
     MAX_NUMBER_CHARS,
     MAX_ROWS,
 )
-from generator.snapshot.raw import Cell, Findings, RawMeta, RawRecord, RawSnapshot, RawUnits
+from generator.snapshot.raw import Findings, JsonCells, RawMeta, RawRecord, RawSnapshot, RawUnits
 from generator.snapshot.read_delimited import decode_utf8
 from generator.snapshot.tables import MetaEntry, collect_meta
 from generator.snapshot.values import show_value
@@ -34,9 +34,6 @@ _JSON_TYPES = {
 
 
 NOT_PARSED = object()
-# Cell((value, file, row, column)) without the named tuple's Python-level __new__ (what Cell._make does,
-# less its length check): a 10.000-unit file has 160.000 cells.
-_cell = partial(tuple.__new__, Cell)
 _LIMITS = JsonLimits(max_depth=MAX_DEPTH, max_string=MAX_CELL_CHARS, max_key=MAX_KEY_CHARS, max_items=MAX_ROWS,
                      max_keys=MAX_COLUMNS, max_number_chars=MAX_NUMBER_CHARS)
 
@@ -146,6 +143,7 @@ def _read_table(file: str, items: object, key: str, findings: Findings,
     warned: set[str] = set()
     records: list[RawRecord] = []
     fields: dict[str, Field | None] = {}  # every record names the same keys: each is looked up once
+    layouts: dict[tuple[str, ...], _Layout | None] = {}  # the records mostly name them in one order too
     for number, item in enumerate(items, start=1):
         where = f"{key}[{number}]"
         if not isinstance(item, dict):
@@ -156,7 +154,14 @@ def _read_table(file: str, items: object, key: str, findings: Findings,
                 row=where,
             )
             continue
-        cells: dict[str, Cell] = {}
+        names = tuple(item)
+        layout = layouts[names] if names in layouts else layouts.setdefault(names, _layout(names, lookup))
+        if layout is not None:  # each key names a field of its own: the values are read from the object
+            values = item if layout.as_is else {canonical: item[name] for name, canonical in layout.pairs}
+            records.append(RawRecord(where, number, JsonCells(values, file, where, layout.names), values))
+            continue
+        values = {}
+        written: dict[str, str] = {}  # canonical key → the key as written
         for name, value in item.items():
             name = str(name)
             field = fields[name] if name in fields else fields.setdefault(name, lookup(name))
@@ -170,16 +175,38 @@ def _read_table(file: str, items: object, key: str, findings: Findings,
                         column=str(name),
                     )
                 continue
-            if field.key in cells:
+            if field.key in values:
                 findings.error(
                     file,
                     f"khóa {show_value(name)} ({field.label}) trùng với khóa "
-                    f"{show_value(cells[field.key].column)}",
+                    f"{show_value(written[field.key])}",
                     row=where,
                     column=str(name),
                 )
                 continue
-            cells[field.key] = _cell((value, file, where, name))
-        columns.update(cells)
-        records.append(RawRecord(where, number, cells))
+            values[field.key] = value
+            written[field.key] = name
+        columns.update(values)
+        records.append(RawRecord(where, number, JsonCells(values, file, where, written), values))
+    for layout in layouts.values():
+        columns.update(layout.names if layout is not None else ())
     return RawUnits(file, key, frozenset(columns), tuple(records), header_known=False)
+
+
+class _Layout(NamedTuple):
+    """The keys of a record that each name a field of their own, with its canonical key."""
+
+    pairs: tuple[tuple[str, str], ...]  # (key as written, canonical key), in the record's order
+    names: dict[str, str]  # canonical key → key as written
+    as_is: bool  # every key is written as its canonical key
+
+
+def _layout(names: tuple[str, ...], lookup: Callable[[str], Field | None]) -> _Layout | None:
+    """How a record with these keys reads; None when a key names no field, or the field of another
+    key (the record is then read key by key, and each such key reported)."""
+    found = [lookup(name) for name in names]
+    canonical = [field.key for field in found if field is not None]
+    if len(canonical) < len(names) or len(set(canonical)) < len(canonical):
+        return None
+    pairs = tuple(zip(names, canonical, strict=True))
+    return _Layout(pairs, {c: n for n, c in pairs}, all(n == c for n, c in pairs))

@@ -5,7 +5,7 @@ Every rule adds a problem and goes on, so one run lists everything that is wrong
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
@@ -138,24 +138,22 @@ def _checked_text(max_length: int, value: object) -> str:
 
 
 def read_cells(
-    table: Converters, cells: dict[str, Cell], findings: Findings
+    table: Converters, raw: Mapping[str, object], cells: Mapping[str, Cell], findings: Findings
 ) -> tuple[dict[str, object], set[str]]:
-    """Typed values of the non-empty valid cells, and the keys whose cell was invalid."""
+    """Typed values of the non-empty valid cells (`raw`: their values as read), and the keys whose
+    cell was invalid (a problem located at the cell)."""
     values: dict[str, object] = {}
     invalid: set[str] = set()
     for key, field, convert in table:
-        cell = cells.get(key)
-        if cell is None:
-            continue
-        value = cell[0]  # cell.value, without the named tuple's attribute look-up
-        if value is None or (isinstance(value, str) and not value.strip()):  # is_blank, inlined
+        value = raw.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):  # absent, or is_blank inlined
             continue
         try:
             values[key] = convert(value)
         except Invalid as exc:
             invalid.add(key)
             findings.add(
-                cell.problem(f"{field.label} = {exc.shown or show_value(value)} {exc.reason}")
+                cells[key].problem(f"{field.label} = {exc.shown or show_value(value)} {exc.reason}")
             )
     return values, invalid
 
@@ -167,7 +165,7 @@ _UNIT_CONVERTERS = converters(UNIT_FIELDS)
 def validate_meta(raw: RawMeta, findings: Findings) -> SnapshotMeta | None:
     """The authority's own result, or None when any meta rule fails (problems recorded)."""
     before = findings.count
-    values, invalid = read_cells(_META_CONVERTERS, raw.cells, findings)
+    values, invalid = read_cells(_META_CONVERTERS, {k: c.value for k, c in raw.cells.items()}, raw.cells, findings)
     for field in META_FIELDS:
         if field.required and field.key not in values and field.key not in invalid:
             cell = raw.cells.get(field.key)
@@ -260,7 +258,7 @@ def validate_units(raw: RawUnits, findings: Findings) -> tuple[UnitResult, ...]:
     first_name: dict[str, RawRecord] = {}
     units: list[UnitResult] = []
     for record in raw.records:
-        values, invalid = read_cells(_UNIT_CONVERTERS, record.cells, findings)
+        values, invalid = read_cells(_UNIT_CONVERTERS, record.values, record.cells, findings)
         for key in ("code", "name", "kind"):
             if key in raw.columns and key not in values and key not in invalid:
                 cell = record.cells.get(key)
@@ -317,8 +315,8 @@ def _check_total(
         return
     scores = [values.get(g.code) for g in GROUPS]
     missing = [g.label for g, s in zip(GROUPS, scores, strict=True) if s is None]
-    cell = record.cells["total"]
     if missing:
+        cell = record.cells["total"]
         findings.warn(
             cell.file,
             f"có Tổng điểm nhưng thiếu số liệu nhóm {', '.join(missing)}: "
@@ -330,7 +328,7 @@ def _check_total(
     computed = sum((s for s in scores if isinstance(s, Decimal)), Decimal(0))
     if abs(total - computed) > TOTAL_TOLERANCE:
         findings.add(
-            cell.problem(
+            record.cells["total"].problem(
                 f"Tổng điểm = {show_number(total)} khác tổng điểm các nhóm "
                 f"({show_number(computed)}) quá 0,05"
             )
