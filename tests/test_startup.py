@@ -73,3 +73,14 @@ def test_unknown_command_suggests_a_close_one(capsys) -> None:  # type: ignore[n
     err = capsys.readouterr().err
     assert "Không có lệnh 'genrate'. Có phải ý bạn là: generate?" in err
     assert "Did you mean" not in err
+
+
+def test_only_an_xlsx_snapshot_imports_openpyxl() -> None:
+    """openpyxl (some 0,2 s and, in a process that renders the dispatch, 6 to 10 MiB of its peak) is
+    imported to read an XLSX snapshot, not a JSON one."""
+    script = ("import sys\nfrom generator.snapshot import load_snapshot\n"
+              "load_snapshot(sys.argv[1])\nprint('openpyxl' in sys.modules)\n")
+    loaded = {path.suffix: subprocess.run([sys.executable, "-c", script, str(path)], cwd=ROOT, capture_output=True,
+                                          text=True, check=True).stdout.strip()
+              for path in (ROOT / "fixtures" / "edge" / "2025-09.json", JULY)}
+    assert loaded == {".json": "False", ".xlsx": "True"}

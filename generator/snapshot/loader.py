@@ -17,7 +17,6 @@ from generator.snapshot.model import Indicator, Snapshot, SnapshotMeta
 from generator.snapshot.raw import Findings, RawSnapshot, RawUnits
 from generator.snapshot.read_delimited import decode_utf8, read_delimited
 from generator.snapshot.read_json import read_json, read_json_document
-from generator.snapshot.read_xlsx import read_xlsx
 from generator.snapshot.sidecar import read_sidecar
 from generator.snapshot.validate import validate_meta, validate_units
 
@@ -205,6 +204,9 @@ def _read(
         if content != "zip":
             _wrong_content(file, suffix, content, findings)
             return None
+        # Imported here: its openpyxl costs 33 MiB and 0,2 s, which a JSON or CSV snapshot never needs.
+        from generator.snapshot.read_xlsx import read_xlsx
+
         return read_xlsx(file, data, findings, with_units=with_units)
     if suffix == JSON:
         if content in ("zip", "ole"):
