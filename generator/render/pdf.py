@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import io
 import math
 import mimetypes
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -39,6 +38,7 @@ from generator.common.resources import RENDER_ASSETS_DIR
 from generator.content import Annex, Block, Document, Figure, FigureRow, Table
 from generator.render.base import Renderer
 from generator.render.figures import ROW_GAP_MM, PlacedFigure, place, place_row, row_cell_mm
+from generator.render.pdf_join import PdfJoin
 from generator.render.weasyprint_tuning import (
     NoPageBoxes,
     first_marked,
@@ -425,10 +425,13 @@ class PdfRenderer(Renderer):
     def render(self, document: Document) -> bytes:
         if not document.annexes:
             return self._pdf(document_html, document)
-        parts = [self._pdf(document_html, replace(document, annexes=()))]
+        return join_pdfs(self._parts(document))
+
+    def _parts(self, document: Document) -> Iterator[bytes]:
+        """The letter's PDF, then each annex's, a window at a time: each made when the join asks for it."""
+        yield self._pdf(document_html, replace(document, annexes=()))
         for annex in document.annexes:
-            parts.extend(self._annex(document, annex))
-        return join_pdfs(parts)
+            yield from self._annex(document, annex)
 
     def _pdf(self, make_html: Any, document: Document, **options: Any) -> bytes:
         pictures: dict[str, bytes] = {}
@@ -463,35 +466,23 @@ class PdfRenderer(Renderer):
                 raise RenderError(
                     f"Không kết xuất được PDF: văn bản đòi tải tài nguyên không được phép ({error}).") from error
             yield pdf
+            del pdf  # written into the joined file: not held while the next window is laid out
             if found is None:
                 return
             numbered += found[0]
             (block, row), budget = found[1], self.segment_rows
 
 
-def join_pdfs(parts: list[bytes]) -> bytes:
+def join_pdfs(parts: Iterable[bytes]) -> bytes:
     """One PDF of the parts' pages in order, with the first part's metadata (title, producer) and
-    catalog entries (language), and every part's bookmarks."""
-    if len(parts) == 1:
-        return parts[0]
-    from pypdf import PdfReader, PdfWriter
-
-    with _collector_paused():  # pypdf's objects point back at their readers and writers
-        writer = PdfWriter()
-        first = PdfReader(io.BytesIO(parts[0]))
+    catalog entries (language), and every part's bookmarks; each part is written into the result as
+    it comes and let go before the next is asked for (see pdf_join)."""
+    joined = PdfJoin()
+    try:
         for part in parts:
-            writer.append(PdfReader(io.BytesIO(part)))
-        if first.metadata:
-            writer.add_metadata({key: str(value) for key, value in first.metadata.items()})
-        catalog = first.root_object
-        for key, value in catalog.items():
-            if key not in _STRUCTURAL_CATALOG_KEYS:
-                writer.root_object[key] = value.clone(writer)
-        output = io.BytesIO()
-        writer.write(output)
-        del writer, first, catalog
-    return output.getvalue()
-
-
-# The joined file's own page tree, bookmarks and names; every other catalog entry (/Lang) is copied.
-_STRUCTURAL_CATALOG_KEYS = frozenset({"/Type", "/Pages", "/Outlines", "/Names", "/Dests", "/PageLabels"})
+            with _collector_paused():  # a part's reader and its objects point at each other: freed by the pass after
+                joined.add(part)
+            del part
+        return joined.finish()
+    finally:
+        joined.close()
