@@ -23,7 +23,7 @@ from generator.analysis.model import (
     UnitAnalysis,
 )
 from generator.analysis.series import kind_average_shares, series_of
-from generator.snapshot import GROUPS, Indicator, Period, Snapshot, UnitKind, UnitResult
+from generator.snapshot import GROUPS, Group, Indicator, Period, Snapshot, UnitKind, UnitResult
 
 # The two comparisons of a dispatch, with the periods of the same kind before it: "so với tháng
 # 6/2024" and "so với tháng 5/2024" for July 2024; "so với quý II/2026" and "quý I/2026" for Q3 2026.
@@ -90,14 +90,14 @@ def weakest_group(scores: Sequence[Decimal | None]) -> GroupShare | None:
 
     Groups without data are left out; None when no group has data.
     """
-    weakest: GroupShare | None = None
+    weakest: tuple[Group, Decimal, Decimal] | None = None  # the share built once, for the weakest
     for group, score in zip(GROUPS, scores):
         if score is None:
             continue
         share = score / group.max_score
-        if weakest is None or share < weakest.share:
-            weakest = GroupShare(group=group, score=score, share=share)
-    return weakest
+        if weakest is None or share < weakest[2]:
+            weakest = (group, score, share)
+    return None if weakest is None else GroupShare(*weakest)
 
 
 def weakest_indicators(indicators: Sequence[Indicator], limit: int = WEAKEST_INDICATORS) -> tuple[Indicator, ...]:
@@ -207,7 +207,7 @@ def _analyse_unit(
         weakest_group=weakest_group(unit.groups),
         overdue_share=_overdue_share(unit.overdue, overdue_total),
         holds_most_overdue=holds_most_overdue,
-        targets=tuple(TargetCheck(target=t, actual=unit.rate(t.figure)) for t in targets),
+        targets=tuple([TargetCheck(t, unit.rate(t.figure)) for t in targets]),
         excluded_reason=excluded_reason(unit),
         indicators=indicators,
         weakest_indicators=weakest_indicators(indicators),
