@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from snapshot_samples import UNIT_HEADER, UNIT_ROWS, meta_values, write_csv, write_json, write_xlsx
 
@@ -710,3 +710,18 @@ def test_a_json_number_is_read_as_any_decimal_is(number: Decimal) -> None:
 def test_a_text_cell_is_read_as_any_text_is(text: str) -> None:
     """read_text's short branch for a str cell gives what its general checks give."""
     assert _outcome(read_text, text) == _outcome(read_text, _Text(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("a  Ởở\t\n\u00a0\u2003\u2028\u0301"), max_size=12) | st.text(max_size=12))
+@example("Xã  Tân An")
+@example("Xã\u00a0Tân\tAn")
+def test_a_name_key_collapses_white_space_as_the_pattern_does(text: str) -> None:
+    """same_name_key skips the white-space pattern for a printable text without two spaces in a row
+    (its only white space is then single spaces): the key is what the pattern gives."""
+    import re
+    import unicodedata
+
+    from generator.snapshot.text import same_name_key
+
+    assert same_name_key(text) == re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()

@@ -110,4 +110,7 @@ def same_name_key(text: str) -> str:
 
     Accents are kept on purpose: distinct communes may differ only by a diacritic (Tân An, Tân Ân).
     """
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+    text = unicodedata.normalize("NFC", text)
+    if not text.isprintable() or "  " in text:  # printable: no white space but the plain space
+        text = _SPACES.sub(" ", text)
+    return text.strip().casefold()
