@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from analysis_factories import HA_NOI_TARGETS, analysis_of, unit_analysis
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.common.errors import ConfigError, TemplateError
 from generator.directives import (
@@ -23,16 +25,20 @@ from generator.directives import (
     load_rules,
 )
 from generator.directives.conditions import (
+    OPERATORS,
     AllOf,
+    Always,
     AnyOf,
     Comparison,
     Direction,
     EvaluationContext,
     MissesAnyTarget,
+    MissesCurrentTarget,
     MissesTarget,
     Not,
     Ranked,
     Scope,
+    select,
 )
 from generator.snapshot.model import GROUPS, RATE_FIELDS
 
@@ -545,3 +551,39 @@ def test_an_annex_detail_is_rendered_for_each_way_a_score_is_written(tmp_path):
     (directive,) = evaluate(load_rules(path), analysis)
     (listed,) = directive.annex
     assert listed.rows == (("Sở A", "1.8 0.1"), ("Sở B", "1.80 0.10"), ("Sở C", "1.800 0.100"), ("Sở D", "1.80 0.10"))
+
+
+_NUMBER_FIGURES = ("total", "overdue", "rank", "rank_from_bottom", "ckmb", "tdgq_share", "current_group_share",
+                   "weakest_group_share", "online_payment_rate", "missed_target_count", "authority_total",
+                   "units_with_overdue", "widespread_count")
+_COMPARISONS = st.builds(Comparison, st.sampled_from(_NUMBER_FIGURES), st.sampled_from(sorted(OPERATORS)),
+                         st.decimals(min_value=-2, max_value=120, places=2))
+_LEAVES = st.one_of(
+    _COMPARISONS,
+    st.builds(Comparison, st.sampled_from(["has_data", "holds_most_overdue"]), st.sampled_from(["==", "!="]),
+              st.booleans()),
+    st.builds(Ranked, st.sampled_from(Direction), st.integers(1, 4), st.sampled_from(["total", "overdue", "ckmb"]),
+              st.sampled_from(Scope)),
+    st.builds(MissesTarget, st.sampled_from([t.id for t in HA_NOI_TARGETS])),
+    st.builds(MissesCurrentTarget), st.builds(MissesAnyTarget), st.builds(Always),
+)
+_CONDITIONS = st.recursive(_LEAVES, lambda inner: st.one_of(
+    st.builds(AllOf, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+    st.builds(AnyOf, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+    st.builds(Not, inner)), max_leaves=6)
+_SCORES = st.one_of(st.none(), st.decimals(min_value=0, max_value=18, places=2))
+_UNITS = st.lists(st.tuples(st.sampled_from(["so_nganh", "huyen", "xa"]), st.lists(_SCORES, min_size=6, max_size=6),
+                            st.one_of(st.none(), st.integers(0, 30)), st.decimals(min_value=0, max_value=100, places=1)),
+                  max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CONDITIONS, _UNITS, st.sampled_from([None, *GROUPS]), st.sampled_from([None, *HA_NOI_TARGETS]))
+def test_select_keeps_the_units_a_condition_holds_for(condition, rows, group, target):
+    """select(), which runs comparisons inline and `all` as filters in turn, keeps exactly the units
+    for which holds() is true, in their order, for any condition, loop value and units."""
+    units = [unit_analysis(f"U{i}", kind=kind, groups=scores, overdue=overdue,
+                           rates=dict.fromkeys(RATE_FIELDS, rate)) for i, (kind, scores, overdue, rate) in enumerate(rows)]
+    analysis = analysis_of(units, targets=HA_NOI_TARGETS)
+    expected = [u for u in analysis.units if condition.holds(u, EvaluationContext(analysis, target, group, len(rows) % 3))]
+    assert select(condition, analysis.units, EvaluationContext(analysis, target, group, len(rows) % 3)) == expected

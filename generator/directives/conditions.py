@@ -11,7 +11,7 @@ context and gives the test to run per unit; `holds` is that test for one unit.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -243,14 +243,15 @@ class EvaluationContext:
         if figure in AUTHORITY_FIGURES:
             of_authority, analysis, count = AUTHORITY_FIGURES[figure].read, self.analysis, self.widespread_count
             return lambda unit: of_authority(analysis, count)
+        of_unit = self.unit_reader(figure)
+        return lambda unit: None if unit is None else of_unit(unit)
+
+    def unit_reader(self, figure: str) -> Callable[[UnitAnalysis], FigureValue]:
+        """`reader` for a figure of the unit (not of the authority), given a unit."""
         if figure in GROUP_LOOP_FIGURES:
             group = self.current_group
-            if group is None:
-                return lambda unit: None
-            of_unit = GROUP_LOOP_FIGURES[figure].reader(group)
-        else:
-            of_unit = FIGURES[figure].read
-        return lambda unit: None if unit is None else of_unit(unit)
+            return (lambda unit: None) if group is None else GROUP_LOOP_FIGURES[figure].reader(group)
+        return FIGURES[figure].read
 
     def boundary(self, condition: Ranked, kind: UnitKind) -> FigureValue:
         scope_kind = kind if condition.scope is Scope.KIND else None
@@ -259,6 +260,21 @@ class EvaluationContext:
             pool = tuple(u for u in self.analysis.units if scope_kind is None or u.kind is scope_kind)
             self._boundaries[key] = condition.boundary_in(pool)
         return self._boundaries[key]
+
+
+def select(condition: Condition, units: Sequence[UnitAnalysis], context: EvaluationContext) -> list[UnitAnalysis]:
+    """The units for which `condition` holds, in order: [u for u in units if condition.holds(u, context)],
+    with a comparison run inline (no call per unit but the figure's) and `all` as one filter after
+    another (its conditions read nothing but the unit and the context)."""
+    if isinstance(condition, AllOf):
+        for part in condition.conditions:
+            units = select(part, units, context)
+        return list(units)
+    if isinstance(condition, Comparison) and condition.figure not in AUTHORITY_FIGURES:
+        read, compare, value = context.unit_reader(condition.figure), OPERATORS[condition.op], condition.value
+        return [u for u in units if (actual := read(u)) is not None and compare(actual, value)]
+    holds = condition.predicate(context)
+    return [u for u in units if holds(u)]
 
 
 def walk(condition: Condition) -> tuple[Condition, ...]:

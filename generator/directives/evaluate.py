@@ -14,7 +14,7 @@ from generator.analysis import Analysis, Target, TargetCheck, UnitAnalysis
 from generator.common.errors import ConfigError, Problem, TemplateError
 from generator.common.jinja_env import BudgetExceeded, budget_scope
 from generator.config import Issuer
-from generator.directives.conditions import EvaluationContext
+from generator.directives.conditions import EvaluationContext, select
 from generator.directives.loader import Rule, RuleSet
 from generator.directives.parsing import suggestion
 from generator.directives.texts import RENDER_ERRORS, RuleText
@@ -361,8 +361,7 @@ class _Run:
             looked_at = [u for u in pool if (check := _check_of(u, target)) is not None and check.actual is not None]
         else:
             looked_at = pool
-        holds = rule.when.predicate(context)  # what the condition reads, resolved once for the loop value
-        units = tuple([u for u in looked_at if holds(u)])  # in order already
+        units = tuple(select(rule.when, looked_at, context))  # in order already
         if not units:
             return None
         annexed = rule.annex is not None and len(units) > rule.annex.over
