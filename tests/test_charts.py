@@ -297,6 +297,23 @@ def test_month_labels_slant_only_when_they_would_touch() -> None:
     written = [label.get_text() for label in crowded.get_xticklabels()]
     assert written[-1] == "12/2022" and 3 < sum(map(bool, written)) < 36
     assert not charts._labels_overlap(crowded)
+    for chart_axes in (axes, crowded):  # below the plot, inside the picture
+        for label in chart_axes.get_xticklabels():
+            box = label.get_window_extent()
+            assert box.y1 <= chart_axes.bbox.y0 and box.y0 >= 0 and box.x0 >= 0
+    from PIL import Image  # the current value, written over the last point, is not cut by the edge
+
+    for width in (40, 77.5):
+        picture = Image.open(io.BytesIO(chart_png(_months_chart(36), width, 64)))
+        assert min(picture.crop((picture.width - 2, 0, picture.width, picture.height)).tobytes()) > 200
+
+
+def test_a_legend_entry_that_cannot_be_wrapped_narrower_ends_the_wrapping() -> None:
+    """One word longer than the room: the legend is drawn as it can be, the drawing does not loop."""
+    word = "Bìnhquânsởbanngànhcủatỉnhthànhphốtrựcthuộctrungươngvàcácđơnvịkhác"
+    chart = replace(groups_chart(), series=(groups_chart().series[0], replace(AVERAGE, name=word)))
+    (legend,) = _frame(chart, 40).legends  # type: ignore[attr-defined]
+    assert word in [t.get_text() for t in legend.get_texts()]
 
 
 def test_docx_embeds_the_chart_as_an_inline_picture_with_alt_text(rendered: dict[str, bytes]) -> None:

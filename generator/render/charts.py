@@ -82,7 +82,7 @@ def chart_png(chart: Chart, width_mm: float, height_mm: float) -> bytes:
 @lru_cache(maxsize=128)  # a dispatch's charts (≈ 35 for 1.000 units) stay drawn for its second format
 def _cached_png(chart: Chart, width_mm: float, height_mm: float) -> bytes:
     # A chart allocates thousands of short-lived objects (artists, paths, transforms): in a process
-    # holding a large analysis, the collector's passes they trigger rescan all of it and found
+    # holding a large analysis, the collector's passes they trigger rescan all of it and find
     # nothing; what the chart leaves in cycles waits for the next young-generation pass.
     with collector_paused():
         return _drawn(chart, width_mm, height_mm)
@@ -300,17 +300,20 @@ def _legend(figure: MplFigure, handles: list[Any], labels: list[str]) -> Any:
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     room = figure.bbox.width - 2 * PAD_PT * DPI / 72
     columns = min(len(handles), 3)
+    wrapped_at: int | None = None  # the longest line after the last wrapping
     while True:
         legend = figure.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncols=columns,
                                frameon=False, handlelength=2.6, columnspacing=1.6, borderaxespad=0.2)
         width = legend.get_window_extent(renderer).width
         longest = max(len(line) for label in labels for line in label.split("\n"))
-        if width <= room or (columns == 1 and longest <= _SHORTEST_WRAP):
+        # Done when it fits, or when wrapping can do no more (too narrow, or a word longer than the room).
+        if width <= room or (columns == 1 and (longest <= _SHORTEST_WRAP or longest == wrapped_at)):
             return legend
         legend.remove()
         if columns > 1:
             columns -= 1
         else:  # the text's share of the legend's width shrinks as much as the legend must
+            wrapped_at = longest
             text = max(1.0, width - (legend.handlelength + legend.handletextpad + 2 * legend.borderpad) * TEXT_PT
                        * DPI / 72)
             keep = max(_SHORTEST_WRAP, int(longest * (1 - (width - room) / text)) - 1)
@@ -346,9 +349,11 @@ def _slant_labels(chart: Chart, axes: Axes) -> None:
     every = max(1, math.ceil(room / step))
     names = [name if (count - 1 - index) % every == 0 else "" for index, name in enumerate(chart.categories)]
     axes.set_xticks(range(count), names)
-    for label in axes.get_xticklabels():
-        label.set(rotation=angle, ha="right" if angle < 90 else "center", rotation_mode="anchor",
-                  va="top" if angle < 90 else "center")
+    for label in axes.get_xticklabels():  # slanted: its end at the tick; upright: centred under it
+        if angle < 90:
+            label.set(rotation=angle, ha="right", va="top", rotation_mode="anchor")
+        else:
+            label.set(rotation=angle, ha="center", va="top", rotation_mode="default")
 
 
 def _place_axes(chart: Chart, figure: MplFigure, axes: Axes, legend: Any, limits: tuple[float, float]) -> None:
@@ -371,8 +376,9 @@ def _place_axes(chart: Chart, figure: MplFigure, axes: Axes, legend: Any, limits
         sample.remove()
         if chart.kind == "hbars":
             right = max(right, extent.width + 3 * DPI / 72)
-        else:
+        else:  # above its point, centred: the last point's may stand half out past the plot's right edge
             top += extent.height + 5 * DPI / 72
+            right = max(right, extent.width / 2)
     x0, y0 = left + pad, bottom + pad
     x1, y1 = width - right - pad, height - top - pad
     axes.set_position((x0 / width, y0 / height, max(x1 - x0, 1) / width, max(y1 - y0, 1) / height))
