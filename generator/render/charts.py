@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from generator.common import formatting
 from generator.common.collector import collector_paused
 from generator.common.errors import RenderError
+from generator.common.stack import with_stack_room
 from generator.content import Chart, ChartSeries
 from generator.render.png import BandedEncoder
 
@@ -85,7 +86,7 @@ def _cached_png(chart: Chart, width_mm: float, height_mm: float) -> bytes:
     # holding a large analysis, the collector's passes they trigger rescan all of it and find
     # nothing; what the chart leaves in cycles waits for the next young-generation pass.
     with collector_paused():
-        return _drawn(chart, width_mm, height_mm)
+        return with_stack_room(_drawn, chart, width_mm, height_mm)
 
 
 def _drawn(chart: Chart, width_mm: float, height_mm: float) -> bytes:

@@ -35,6 +35,7 @@ import jinja2
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
 from generator.common.resources import RENDER_ASSETS_DIR
+from generator.common.stack import with_stack_room
 from generator.content import Annex, Block, Document, Figure, FigureRow, Table
 from generator.render.base import Renderer
 from generator.render.figures import ROW_GAP_MM, PlacedFigure, place, place_row, row_cell_mm
@@ -242,6 +243,10 @@ def html_to_pdf(html: str, layout: Layout, *, lean_user_agent: bool = True,
                 pictures: dict[str, bytes] | None = None) -> bytes:
     """Lay out `html` with the renderer's stylesheet; any resource outside the assets and `pictures`
     (URL → PNG, from `document_html`) is refused."""
+    return with_stack_room(_html_to_pdf, html, layout, lean_user_agent, pictures)
+
+
+def _html_to_pdf(html: str, layout: Layout, lean_user_agent: bool, pictures: dict[str, bytes] | None) -> bytes:
     try:
         with _collector_paused(), _FETCHER.serving(pictures or {}):
             laid_out = lay_out(html, layout, lean_user_agent=lean_user_agent)
@@ -430,6 +435,9 @@ class PdfRenderer(Renderer):
         self.segment_rows = segment_rows
 
     def render(self, document: Document) -> bytes:
+        return with_stack_room(self._render, document)
+
+    def _render(self, document: Document) -> bytes:
         if not document.annexes:
             return self._pdf(document_html, document)
         return join_pdfs(self._parts(document))
