@@ -60,3 +60,46 @@ def test_prepare_leaves_the_collector_on() -> None:
     from generator.build import prepare
 
     assert prepare(JULY).analysis.units and gc.isenabled()
+
+
+def _passes_during(action) -> list[int]:  # type: ignore[no-untyped-def]
+    generations: list[int] = []
+
+    def record(phase: str, info: dict) -> None:  # type: ignore[type-arg]
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        action()
+    finally:
+        gc.callbacks.remove(record)
+    return generations
+
+
+def test_a_young_pass_asked_by_any_pause_runs_once_when_the_last_ends() -> None:
+    def nested() -> None:
+        with collector_paused():
+            with collector_paused(young_pass=True):
+                [[] for _ in range(50_000)]  # enough allocations to trigger automatic passes if enabled
+            assert not gc.isenabled()
+
+    assert _passes_during(nested) == [0]
+    assert gc.isenabled()
+
+
+def test_no_pass_unless_asked_and_none_with_the_collector_off() -> None:
+    def plain() -> None:
+        with collector_paused():
+            [[] for _ in range(50_000)]
+
+    assert _passes_during(plain) == []
+    gc.disable()
+    try:
+        def asked() -> None:
+            with collector_paused(young_pass=True):
+                pass
+
+        assert _passes_during(asked) == [] and not gc.isenabled()
+    finally:
+        gc.enable()

@@ -17,7 +17,6 @@ libraries are loaded without the subprocess-based library search.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import math
 import mimetypes
@@ -32,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from generator.common.collector import collector_paused
 from generator.common.errors import RenderError
 from generator.common.layout import Layout
 from generator.common.resources import RENDER_ASSETS_DIR
@@ -248,7 +248,7 @@ def html_to_pdf(html: str, layout: Layout, *, lean_user_agent: bool = True,
 
 def _html_to_pdf(html: str, layout: Layout, lean_user_agent: bool, pictures: dict[str, bytes] | None) -> bytes:
     try:
-        with _collector_paused(), _FETCHER.serving(pictures or {}):
+        with collector_paused(young_pass=True), _FETCHER.serving(pictures or {}):
             laid_out = lay_out(html, layout, lean_user_agent=lean_user_agent)
             pdf: bytes = laid_out.write_pdf()
             del laid_out  # its cycles are freed by the collection that ends the pause
@@ -278,27 +278,6 @@ def _continued_numbering(number: int) -> CSS:
                     "@top-center { content: counter(page); } }"
                     for name in ("annex-portrait", "annex-landscape"))
     return _parsed_css(string="@page :first { @top-center { content: counter(page); } }" + rules)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while WeasyPrint renders; one young-generation pass after.
-
-    A rendering allocates some 100.000 objects (boxes, styles) that live until the PDF is written,
-    so the collector's automatic passes (over a hundred per dispatch) scan them again and again and
-    find nothing to free: ≈ 90 ms of a 9-page dispatch. Everything the rendering left in cycles
-    (≈ 30.000 objects) is still young afterwards, and one generation-0 pass frees it. A caller that
-    already turned the collector off keeps it off.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect(0)
 
 
 # ---- annexes laid out apart from the letter, a window of rows at a time ----------------------------
@@ -463,7 +442,7 @@ class PdfRenderer(Renderer):
             html = document_html(replace(document, annexes=(segment.annex,)), self.layout, pictures, letter=False,
                                  annex_heading=segment.heading, anchors=segment.anchors)
             try:
-                with _collector_paused(), _FETCHER.serving(pictures):
+                with collector_paused(young_pass=True), _FETCHER.serving(pictures):
                     laid_out = lay_out(html, self.layout, first_page=numbered)
                     found = None
                     if not segment.last:
@@ -495,7 +474,8 @@ def join_pdfs(parts: Iterable[bytes]) -> bytes:
     joined = PdfJoin()
     try:
         for part in parts:
-            with _collector_paused():  # a part's reader and its objects point at each other: freed by the pass after
+            # A part's reader and its objects point at each other: freed by the pass after.
+            with collector_paused(young_pass=True):
                 joined.add(part)
             del part
         return joined.finish()
