@@ -9,6 +9,10 @@ shared: compare medians and runs taken close together). Then `python -X importti
 commands: the top-level imports by cumulative cost, and the named heavy modules with whether each
 command imports them at all.
 
+Last, the two floors under the cold `generate`: the libraries it needs imported in a fresh
+interpreter and nothing else, and the same command's work in a process where everything is imported
+and warm (the median of N runs after a first one, chart caches emptied before each).
+
 Aims (issue 13): cold generate of the July dispatch ≤ 1,2 s, --help ≤ 0,3 s.
 """
 
@@ -35,6 +39,39 @@ HEAVY = ("typer", "typer.rich_utils", "rich", "rich.progress", "pydantic", "open
 
 def _commands(out: str) -> dict[str, list[str]]:
     return {"--help": ["--help"], "generate": ["generate", str(FIXTURE), "--out", out]}
+
+
+# What `generate` of the July dispatch imports that takes time (see the import table).
+FLOOR_IMPORTS = ("generator.cli", "generator.build", "generator.render.pdf", "generator.render.docx",
+                 "matplotlib.backends.backend_agg", "pandas", "openpyxl")
+WARM_WORK = """
+import statistics, sys, time
+from pathlib import Path
+from generator.build.conductor import BuildRequest, generate
+from generator.render import charts
+request = BuildRequest(snapshot=Path(sys.argv[1]), out=Path(sys.argv[2]))
+generate(request)
+walls = []
+for _ in range(int(sys.argv[3])):
+    charts._cached_png.cache_clear()
+    charts._FRAMES.clear()
+    started = time.perf_counter()
+    generate(request)
+    walls.append(time.perf_counter() - started)
+print(statistics.median(walls))
+"""
+
+
+def floors(out: str, runs: int) -> tuple[float, float]:
+    """Median seconds of the imports alone (fresh interpreters) and of the work in a warm process."""
+    imports = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import " + ", ".join(FLOOR_IMPORTS)], check=True, cwd=ROOT)
+        imports.append(time.perf_counter() - started)
+    result = subprocess.run([sys.executable, "-c", WARM_WORK, str(FIXTURE), out, str(runs)], check=True, cwd=ROOT,
+                            capture_output=True, text=True)
+    return statistics.median(imports), float(result.stdout.split()[-1])
 
 
 def _children_cpu() -> float:
@@ -96,6 +133,11 @@ def main() -> None:
                 print(f"  {total / 1000:7.1f} ms  {package}")
             print("  imported or not: " + ", ".join(
                 f"{m} {'yes' if any(t == m or t.startswith(m + '.') for t in table) else 'no'}" for m in HEAVY))
+        imports, work = floors(out, args.runs)
+        cores = len(os.sched_getaffinity(0))
+        print(f"\nfloors of a cold `generate`: importing what it needs {imports:.2f} s (fresh interpreter, "
+              f"median of {args.runs}); its work in a warm process {work:.2f} s; both spread perfectly over "
+              f"{cores} cores {(imports + work) / cores:.2f} s; aim ≤ {AIMS['generate']} s")
 
 
 if __name__ == "__main__":
