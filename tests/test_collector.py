@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import threading
+from collections.abc import Callable
 
 from generator.common.collector import collector_paused
 
@@ -62,10 +65,10 @@ def test_prepare_leaves_the_collector_on() -> None:
     assert prepare(JULY).analysis.units and gc.isenabled()
 
 
-def _passes_during(action) -> list[int]:  # type: ignore[no-untyped-def]
+def _passes_during(action: Callable[[], None]) -> list[int]:
     generations: list[int] = []
 
-    def record(phase: str, info: dict) -> None:  # type: ignore[type-arg]
+    def record(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
             generations.append(info["generation"])
 
@@ -103,3 +106,26 @@ def test_no_pass_unless_asked_and_none_with_the_collector_off() -> None:
         assert _passes_during(asked) == [] and not gc.isenabled()
     finally:
         gc.enable()
+
+
+_FINALIZER_PAUSES = """
+import gc
+from generator.common.collector import collector_paused
+
+class PausesWhenFreed:
+    def __init__(self):
+        self.me = self  # a cycle: freed by the young pass, which runs __del__
+
+    def __del__(self):
+        with collector_paused():
+            pass
+
+with collector_paused(young_pass=True):
+    PausesWhenFreed()
+assert gc.isenabled()
+"""
+
+
+def test_a_finalizer_that_pauses_during_the_young_pass_does_not_deadlock() -> None:
+    # In a process of its own: a deadlock there would leave this one's lock held by a stuck thread.
+    subprocess.run([sys.executable, "-c", _FINALIZER_PAUSES], check=True, timeout=60)

@@ -42,9 +42,9 @@ def _worst_faults(calls: int = 40, deepest: int = 400) -> int:
     return worst
 
 
-def _in_new_thread(work: object) -> int:
+def _in_new_thread(work: Callable[[], int]) -> int:
     found: list[int] = []
-    thread = threading.Thread(target=lambda: found.append(work()))  # type: ignore[operator]
+    thread = threading.Thread(target=lambda: found.append(work()))
     thread.start()
     thread.join()
     return found[0]
@@ -71,7 +71,8 @@ def test_the_room_is_a_chunk_mapped_for_the_call() -> None:
 
 def _at_offset(room: int, fn: Callable[[], int]) -> int:
     """fn() called below a frame of `room` bytes of stack: from another place in the chunk."""
-    return _roomy(_call, room)(fn, (), {})  # type: ignore[no-any-return]
+    faults: int = _roomy(_call, room)(fn, (), {})
+    return faults
 
 
 def _worst_faults_from_places(work: Callable[[], object], step: int) -> int:
@@ -102,17 +103,17 @@ def test_the_pdf_renderer_lays_out_and_writes_in_the_room() -> None:
 
 @needs_chunked_frames
 def test_charts_are_drawn_in_the_room() -> None:
-    # Measured without the room: up to ≈ 23.000 page faults for these six charts; in it at most ≈ 3.000.
+    # Measured without the room: 5.700 to 6.800 page faults for these two charts at the worst place; in
+    # it 450 to 1.900.
     from test_charts import groups_chart, trend_chart
 
     from generator.render import charts
 
     def draw() -> None:
-        for _ in range(3):
-            charts._cached_png.cache_clear()
-            charts._FRAMES.clear()
-            charts.chart_png(groups_chart(), 80, 60)
-            charts.chart_png(trend_chart((Decimal(50), Decimal(60), Decimal(55), Decimal(70))), 80, 60)
+        charts._cached_png.cache_clear()
+        charts._FRAMES.clear()
+        charts.chart_png(groups_chart(), 80, 60)
+        charts.chart_png(trend_chart((Decimal(50), Decimal(60), Decimal(55), Decimal(70))), 80, 60)
 
     draw()
-    assert _worst_faults_from_places(draw, 1024) < 8000
+    assert _worst_faults_from_places(draw, 2 * 1024) < 3500

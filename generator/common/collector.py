@@ -23,7 +23,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_LOCK = threading.Lock()
+# Re-entrant: the young pass runs finalizers, and one that pauses the collector in turn must not
+# wait for this thread's own lock (it then finds the collector off and leaves it so).
+_LOCK = threading.RLock()
 _state = {"depth": 0, "was_enabled": False, "young_pass": False}
 
 
@@ -44,6 +46,6 @@ def collector_paused(young_pass: bool = False) -> Iterator[None]:
         with _LOCK:
             _state["depth"] -= 1
             if _state["depth"] == 0 and _state["was_enabled"]:
-                if _state["young_pass"]:
+                if _state["young_pass"]:  # read before the pass: a finalizer's own pause resets it
                     gc.collect(0)
                 gc.enable()

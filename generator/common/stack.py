@@ -2,16 +2,19 @@
 
 CPython keeps Python frames in 16 KiB chunks of memory. A call whose frame does not fit in the
 current chunk maps a new chunk, and the return that empties it unmaps it again, so a loop that calls
-across such a boundary maps and unmaps 16 KiB at every call (python/cpython#142183, fixed in 3.14
-by keeping the emptied chunk). WeasyPrint's layout and drawing and matplotlib's drawing recurse
-deeply and loop at every depth: a notice's PDF crossed a boundary some 600 times (mmap + munmap and
-four fresh pages each time), ≈ 10 % of its time; a dispatch's annexes, as much.
+across such a boundary maps and unmaps 16 KiB at every call (python/cpython#142183: fixed in 2026 by
+keeping the emptied chunk, in the main branch and in later 3.13 releases; 3.11 and 3.12 keep it).
+WeasyPrint's layout and drawing and matplotlib's drawing recurse deeply and loop at every depth: a
+notice's PDF crossed a boundary some 600 times (mmap + munmap and fresh pages each time), ≈ 10 % of
+its time; a dispatch's annexes, as much.
 
 `with_stack_room(fn, ...)` calls `fn` from a frame that reserves 128 KiB of evaluation stack. That
 frame cannot fit in the current chunk, so CPython maps a chunk big enough for it (256 KiB) and puts
-it at the start; `fn` and everything it calls then run in the ≈ 125 KiB left behind it, far deeper
+it at the start; `fn` and everything it calls then run in the ≈ 128 KiB left behind it, far deeper
 than any rendering recurses, and the chunk is unmapped once, when `fn` returns. The reserved stack
-is never written to (its pages are never touched). Elsewhere it is an ordinary call.
+is never written to (its pages are never touched); the call costs ≈ 10 µs. Where the frame becomes
+an object (a traceback, a profiler) that object is 128 KiB. On a CPython where the fix is in, the
+room is merely unneeded; on other Pythons it is an ordinary call.
 """
 
 from __future__ import annotations
