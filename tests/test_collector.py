@@ -6,7 +6,8 @@ import gc
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+
+from test_render_pdf_speed import _collections_during  # the generation of each collection during an action
 
 from generator.common.collector import collector_paused
 
@@ -65,21 +66,6 @@ def test_prepare_leaves_the_collector_on() -> None:
     assert prepare(JULY).analysis.units and gc.isenabled()
 
 
-def _passes_during(action: Callable[[], None]) -> list[int]:
-    generations: list[int] = []
-
-    def record(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            generations.append(info["generation"])
-
-    gc.callbacks.append(record)
-    try:
-        action()
-    finally:
-        gc.callbacks.remove(record)
-    return generations
-
-
 def test_a_young_pass_asked_by_any_pause_runs_once_when_the_last_ends() -> None:
     def nested() -> None:
         with collector_paused():
@@ -87,7 +73,7 @@ def test_a_young_pass_asked_by_any_pause_runs_once_when_the_last_ends() -> None:
                 [[] for _ in range(50_000)]  # enough allocations to trigger automatic passes if enabled
             assert not gc.isenabled()
 
-    assert _passes_during(nested) == [0]
+    assert _collections_during(nested) == [0]
     assert gc.isenabled()
 
 
@@ -96,14 +82,14 @@ def test_no_pass_unless_asked_and_none_with_the_collector_off() -> None:
         with collector_paused():
             [[] for _ in range(50_000)]
 
-    assert _passes_during(plain) == []
+    assert _collections_during(plain) == []
     gc.disable()
     try:
         def asked() -> None:
             with collector_paused(young_pass=True):
                 pass
 
-        assert _passes_during(asked) == [] and not gc.isenabled()
+        assert _collections_during(asked) == [] and not gc.isenabled()
     finally:
         gc.enable()
 
