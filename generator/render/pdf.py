@@ -430,7 +430,7 @@ class PdfRenderer(Renderer):
     def _pdf(self, make_html: Any, document: Document, **options: Any) -> bytes:
         pictures: dict[str, bytes] = {}
         html = make_html(document, self.layout, pictures, **options)
-        return html_to_pdf(html, self.layout, pictures=pictures)
+        return _html_to_pdf(html, self.layout, True, pictures)  # in render()'s stack room already
 
     def _annex(self, document: Document, annex: Annex) -> Iterator[bytes]:
         """The annex's PDFs, a window of rows at a time (whole where pages cannot be read)."""
