@@ -28,16 +28,15 @@ FIXTURE = ROOT / "fixtures" / "ha-noi" / "2024-07.xlsx"
 def timed_pdf(document, layout):  # type: ignore[no-untyped-def]
     """The PDF renderer's three steps timed apart (ms): HTML, layout, drawing; from its public functions,
     run as the renderer runs them (in a frame-stack room, the collector paused: see html_to_pdf)."""
-    from generator.common.collector import collector_paused
     from generator.common.stack import with_stack_room
-    from generator.render.pdf import _FETCHER, document_html, lay_out
+    from generator.render.pdf import document_html, lay_out, laying_out
 
     def steps():  # type: ignore[no-untyped-def]
         started = time.perf_counter()
         pictures: dict[str, bytes] = {}
         html = document_html(document, layout, pictures)
         built = time.perf_counter()
-        with collector_paused(young_pass=True), _FETCHER.serving(pictures):  # the charts document_html drew
+        with laying_out(pictures):  # serves the charts document_html drew
             laid_out = lay_out(html, layout)
             placed = time.perf_counter()
             pdf = laid_out.write_pdf()

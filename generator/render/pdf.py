@@ -247,14 +247,22 @@ def html_to_pdf(html: str, layout: Layout, *, lean_user_agent: bool = True,
 
 
 def _html_to_pdf(html: str, layout: Layout, lean_user_agent: bool, pictures: dict[str, bytes] | None) -> bytes:
+    with laying_out(pictures or {}):
+        laid_out = lay_out(html, layout, lean_user_agent=lean_user_agent)
+        pdf: bytes = laid_out.write_pdf()
+        del laid_out  # its cycles are freed by the collection that ends the pause
+    return pdf
+
+
+@contextmanager
+def laying_out(pictures: dict[str, bytes]) -> Iterator[None]:
+    """How every layout and drawing runs: the collector paused (a young pass after it), only the
+    assets and `pictures` served, a refused resource reported as the document's fault."""
     try:
-        with collector_paused(young_pass=True), _FETCHER.serving(pictures or {}):
-            laid_out = lay_out(html, layout, lean_user_agent=lean_user_agent)
-            pdf: bytes = laid_out.write_pdf()
-            del laid_out  # its cycles are freed by the collection that ends the pause
+        with collector_paused(young_pass=True), _FETCHER.serving(pictures):
+            yield
     except FatalURLFetchingError as error:
         raise RenderError(f"Không kết xuất được PDF: văn bản đòi tải tài nguyên không được phép ({error}).") from error
-    return pdf
 
 
 def lay_out(html: str, layout: Layout, *, lean_user_agent: bool = True, first_page: int = 0) -> Any:
@@ -441,24 +449,20 @@ class PdfRenderer(Renderer):
             pictures: dict[str, bytes] = {}
             html = document_html(replace(document, annexes=(segment.annex,)), self.layout, pictures, letter=False,
                                  annex_heading=segment.heading, anchors=segment.anchors)
-            try:
-                with collector_paused(young_pass=True), _FETCHER.serving(pictures):
-                    laid_out = lay_out(html, self.layout, first_page=numbered)
-                    found = None
-                    if not segment.last:
-                        try:
-                            found = _cut(laid_out.pages, starts)
-                        except NoPageBoxes:  # where pages begin is hidden: lay the rest out at once
-                            found, budget = None, sys.maxsize
-                        if found is None:  # (or no page of this window begins a clean continuation)
-                            del laid_out
-                            budget = min(budget * 2, sys.maxsize)
-                            continue
-                    pdf: bytes = _written(laid_out, None if found is None else found[0])
-                    del laid_out
-            except FatalURLFetchingError as error:
-                raise RenderError(
-                    f"Không kết xuất được PDF: văn bản đòi tải tài nguyên không được phép ({error}).") from error
+            with laying_out(pictures):
+                laid_out = lay_out(html, self.layout, first_page=numbered)
+                found = None
+                if not segment.last:
+                    try:
+                        found = _cut(laid_out.pages, starts)
+                    except NoPageBoxes:  # where pages begin is hidden: lay the rest out at once
+                        found, budget = None, sys.maxsize
+                    if found is None:  # (or no page of this window begins a clean continuation)
+                        del laid_out
+                        budget = min(budget * 2, sys.maxsize)
+                        continue
+                pdf: bytes = _written(laid_out, None if found is None else found[0])
+                del laid_out
             yield pdf
             del pdf  # written into the joined file: not held while the next window is laid out
             if found is None:
